@@ -1,0 +1,45 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "restore-drill",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "restore-drill", targets: ["restore-drill"]),
+        .executable(name: "refstore", targets: ["refstore"]),
+        .library(name: "DrillKit", targets: ["DrillKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COath", pkgConfig: "liboath", providers: [.apt(["liboath-dev"])]),
+        .target(
+            name: "DrillKit",
+            dependencies: [
+                "CLibPQ", "COath",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(name: "RefStoreKit", dependencies: ["DrillKit"]),
+        .executableTarget(
+            name: "restore-drill",
+            dependencies: ["DrillKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "refstore",
+            dependencies: ["RefStoreKit", "DrillKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "DrillKitTests", dependencies: ["DrillKit"]),
+        .testTarget(name: "DrillIntegrationTests", dependencies: ["DrillKit", "RefStoreKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,205 @@
+import Foundation
+
+/// A problem the harness recognised, in plain words an operator can act on at 3 a.m.
+public struct Finding: Sendable, Codable, Equatable {
+    /// Stable identifier, e.g. `archive-truncated`.
+    public var code: String
+    /// One line: what is wrong.
+    public var title: String
+    /// Plain words: what it means and what to do.
+    public var explanation: String
+    /// The tool's own words (pg_restore's message), already redacted.
+    public var detail: String?
+
+    public init(code: String, title: String, explanation: String, detail: String? = nil) {
+        self.code = code
+        self.title = title
+        self.explanation = explanation
+        self.detail = detail
+    }
+}
+
+/// One thing a check compared: what it asked for and what it got. Aggregates only.
+public struct Observation: Sendable, Codable, Equatable {
+    public var subject: String
+    public var expected: String
+    public var actual: String
+    public var ok: Bool
+
+    public init(subject: String, expected: String, actual: String, ok: Bool) {
+        self.subject = subject
+        self.expected = expected
+        self.actual = actual
+        self.ok = ok
+    }
+}
+
+public struct StepRecord: Sendable, Codable, Equatable {
+    /// `prepare`, `target`, `restore`, `teardown`, …
+    public var id: String
+    public var title: String
+    public var verdict: Verdict
+    public var startedAt: Date?
+    public var durationSeconds: Double
+    public var message: String?
+    public var findings: [Finding]
+    /// Facts worth keeping (`pg_restore jobs: 2`, `items restored: 212/212`).
+    public var evidence: [String]
+
+    public init(id: String, title: String, verdict: Verdict, startedAt: Date? = nil, durationSeconds: Double = 0,
+                message: String? = nil, findings: [Finding] = [], evidence: [String] = []) {
+        self.id = id
+        self.title = title
+        self.verdict = verdict
+        self.startedAt = startedAt
+        self.durationSeconds = durationSeconds
+        self.message = message
+        self.findings = findings
+        self.evidence = evidence
+    }
+}
+
+public struct CheckRecord: Sendable, Codable, Equatable {
+    /// `checks[2].invoice_sequence`
+    public var id: String
+    public var kind: String
+    public var name: String
+    public var verdict: Verdict
+    public var durationSeconds: Double
+    /// Why it failed, errored or was skipped; a short summary when it passed.
+    public var message: String?
+    public var observations: [Observation]
+    /// The SQL the check sent (never its results' row contents).
+    public var queries: [String]
+    public var line: Int?
+
+    public init(id: String, kind: String, name: String, verdict: Verdict, durationSeconds: Double = 0,
+                message: String? = nil, observations: [Observation] = [], queries: [String] = [], line: Int? = nil) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.verdict = verdict
+        self.durationSeconds = durationSeconds
+        self.message = message
+        self.observations = observations
+        self.queries = queries
+        self.line = line
+    }
+}
+
+public struct ObjectiveRecord: Sendable, Codable, Equatable {
+    /// `RTO` or `RPO`
+    public var name: String
+    public var targetSeconds: Double
+    /// nil when the drill did not get far enough to measure it.
+    public var measuredSeconds: Double?
+    public var verdict: Verdict
+    /// How it was measured, in words (`monotonic clock from target creation to the end of the last check`).
+    public var basis: String
+
+    public init(name: String, targetSeconds: Double, measuredSeconds: Double?, verdict: Verdict, basis: String) {
+        self.name = name
+        self.targetSeconds = targetSeconds
+        self.measuredSeconds = measuredSeconds
+        self.verdict = verdict
+        self.basis = basis
+    }
+}
+
+public struct BackupIdentity: Sendable, Codable, Equatable {
+    public var path: String
+    public var format: String?
+    public var sizeBytes: Int64?
+    public var sha256: String?
+    /// `matches sha256_file`, `not checked (no sha256_file)`, …
+    public var sha256Status: String?
+    public var createdAt: Date?
+    /// Where `createdAt` came from (`archive header`, `manifest taken_at`, `file modification time`).
+    public var createdAtSource: String?
+    public var sourceDatabase: String?
+    public var sourceServerVersion: String?
+    public var pgDumpVersion: String?
+    public var archiveVersion: String?
+    public var compression: String?
+    public var tocEntries: Int?
+    public var manifestPath: String?
+    public var manifestTakenAt: Date?
+
+    public init(path: String) { self.path = path }
+}
+
+public struct EnvironmentFacts: Sendable, Codable, Equatable {
+    public var targetKind: String
+    public var host: String
+    public var operatingSystem: String
+    public var harnessVersion: String
+    public var serverVersion: String?
+    public var restoreToolVersion: String?
+    public var runAsUser: String?
+
+    public init(targetKind: String, host: String, operatingSystem: String, harnessVersion: String) {
+        self.targetKind = targetKind
+        self.host = host
+        self.operatingSystem = operatingSystem
+        self.harnessVersion = harnessVersion
+    }
+}
+
+public struct TeardownRecord: Sendable, Codable, Equatable {
+    public var verdict: Verdict
+    public var durationSeconds: Double
+    /// What was removed (`stopped postgres pid 4242`, `removed /tmp/restore-drill-…`).
+    public var actions: [String]
+    /// What a post-teardown check still found; empty means nothing was left behind.
+    public var leftovers: [String]
+    /// Why teardown ran (`completed`, `SIGINT`, `error`).
+    public var trigger: String
+
+    public init(verdict: Verdict, durationSeconds: Double = 0, actions: [String] = [], leftovers: [String] = [], trigger: String) {
+        self.verdict = verdict
+        self.durationSeconds = durationSeconds
+        self.actions = actions
+        self.leftovers = leftovers
+        self.trigger = trigger
+    }
+}
+
+/// Everything a drill found out: the one source the JUnit, Markdown and JSON reports render from.
+public struct DrillRecord: Sendable, Codable, Equatable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion: Int = DrillRecord.schemaVersion
+    public var runId: String
+    public var scenarioName: String
+    public var scenarioFile: String
+    public var scenarioDescription: String?
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var verdict: Verdict
+    public var exitCode: Int32
+    /// One sentence: why the drill ended the way it did.
+    public var summary: String
+    public var tier: String?
+    public var rto: ObjectiveRecord?
+    public var rpo: ObjectiveRecord?
+    public var steps: [StepRecord]
+    public var checks: [CheckRecord]
+    public var backup: BackupIdentity?
+    public var environment: EnvironmentFacts?
+    public var teardown: TeardownRecord?
+
+    public init(runId: String, scenarioName: String, scenarioFile: String, scenarioDescription: String? = nil,
+                startedAt: Date, verdict: Verdict = .error, exitCode: Int32 = 2, summary: String = "",
+                steps: [StepRecord] = [], checks: [CheckRecord] = []) {
+        self.runId = runId
+        self.scenarioName = scenarioName
+        self.scenarioFile = scenarioFile
+        self.scenarioDescription = scenarioDescription
+        self.startedAt = startedAt
+        self.verdict = verdict
+        self.exitCode = exitCode
+        self.summary = summary
+        self.steps = steps
+        self.checks = checks
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// What production reported at dump time (`restore-drill manifest`): aggregates only,
+/// taken in one REPEATABLE READ snapshot, never row contents.
+public struct Manifest: Sendable, Codable, Equatable {
+    public static let formatName = "restore-drill-manifest"
+
+    public var format: String = Manifest.formatName
+    public var version: Int = 1
+    public var takenAt: Date
+    public var database: String
+    public var serverVersion: String
+    public var snapshot: String?
+    /// `schema.table` → exact row count.
+    public var rowCounts: [String: Int64]
+    /// `table.column` → currency (or `*` when the table has no currency column) → SUM in cents.
+    public var moneyTotals: [String: [String: Int64]]
+    /// `table.column` → series (`""` when unseries'd) → the highest number issued.
+    public var invoiceLatest: [String: [String: Int64]]
+    public var dump: DumpFingerprint?
+
+    public struct DumpFingerprint: Sendable, Codable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var sizeBytes: Int64
+        public init(path: String, sha256: String, sizeBytes: Int64) {
+            self.path = path
+            self.sha256 = sha256
+            self.sizeBytes = sizeBytes
+        }
+    }
+
+    public init(takenAt: Date, database: String, serverVersion: String, snapshot: String? = nil,
+                rowCounts: [String: Int64] = [:], moneyTotals: [String: [String: Int64]] = [:],
+                invoiceLatest: [String: [String: Int64]] = [:], dump: DumpFingerprint? = nil) {
+        self.takenAt = takenAt
+        self.database = database
+        self.serverVersion = serverVersion
+        self.snapshot = snapshot
+        self.rowCounts = rowCounts
+        self.moneyTotals = moneyTotals
+        self.invoiceLatest = invoiceLatest
+        self.dump = dump
+    }
+
+    /// A scenario names tables as `orders` or `public.orders`; the manifest keys are qualified.
+    public static func qualified(_ table: String) -> String {
+        table.contains(".") ? table : "public." + table
+    }
+
+    public func rowCount(of table: String) -> Int64? {
+        rowCounts[Self.qualified(table)] ?? rowCounts[table]
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder every JSON artefact uses: snake_case keys, ISO 8601 UTC, stable key order.
+    public static var drill: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISO8601.string(from: date))
+        }
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    public static var drill: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = ISO8601.date(from: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                        debugDescription: "not an ISO 8601 UTC time: \(text)"))
+            }
+            return date
+        }
+        return decoder
+    }
+}

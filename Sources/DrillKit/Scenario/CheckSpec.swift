@@ -1,0 +1,256 @@
+import Foundation
+
+/// One entry of `checks:`. `index` and `location` tie results and errors back to the file.
+public struct CheckSpec: Sendable {
+    public var index: Int
+    public var location: SourceLocation
+    public var kind: CheckKind
+
+    public init(index: Int, location: SourceLocation, kind: CheckKind) {
+        self.index = index
+        self.location = location
+        self.kind = kind
+    }
+
+    /// `checks[2].row_counts`: the path an operator finds in the scenario file.
+    public var path: String { "checks[\(index)].\(kind.key)" }
+}
+
+public enum CheckKind: Sendable {
+    case rowCounts(RowCountsCheckSpec)
+    case money(MoneyCheckSpec)
+    case invoiceSequence(InvoiceSequenceCheckSpec)
+    case totpLogin(TOTPLoginCheckSpec)
+    case secretDecrypt(SecretDecryptCheckSpec)
+    case sql(SQLCheckSpec)
+    case canary(CanaryCheckSpec)
+    case sequences(SequencesCheckSpec)
+    case http(HTTPCheckSpec)
+    case command(CommandCheckSpec)
+
+    /// The key as written in the scenario.
+    public var key: String {
+        switch self {
+        case .rowCounts: "row_counts"
+        case .money: "money"
+        case .invoiceSequence: "invoice_sequence"
+        case .totpLogin: "totp_login"
+        case .secretDecrypt: "secret_decrypt"
+        case .sql: "sql"
+        case .canary: "canary"
+        case .sequences: "sequences"
+        case .http: "http"
+        case .command: "command"
+        }
+    }
+}
+
+/// `table.column`, optionally `schema.table.column`.
+public struct ColumnReference: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var schema: String?
+    public var table: String
+    public var column: String
+
+    public init(schema: String? = nil, table: String, column: String) {
+        self.schema = schema
+        self.table = table
+        self.column = column
+    }
+
+    /// Parses `table.column` or `schema.table.column`; nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        switch parts.count {
+        case 2: self.init(table: parts[0], column: parts[1])
+        case 3: self.init(schema: parts[0], table: parts[1], column: parts[2])
+        default: return nil
+        }
+    }
+
+    public var description: String { [schema, table, column].compactMap { $0 }.joined(separator: ".") }
+    public var qualifiedTable: String { [schema, table].compactMap { $0 }.joined(separator: ".") }
+}
+
+/// Where an expected value comes from: the manifest production wrote at dump time, or the file.
+public enum Expectation<Value: Sendable & Equatable>: Sendable, Equatable {
+    case manifest
+    case value(Value)
+}
+
+public struct RowCountsCheckSpec: Sendable {
+    public var tables: [String]
+    /// `.manifest`, or explicit counts per table.
+    public var expect: Expectation<[String: Int64]>
+    /// Allowed relative difference (0.005 for `0.5%`); nil means exact.
+    public var tolerance: Double?
+
+    public init(tables: [String], expect: Expectation<[String: Int64]> = .manifest, tolerance: Double? = nil) {
+        self.tables = tables
+        self.expect = expect
+        self.tolerance = tolerance
+    }
+}
+
+/// A scalar in a `where:` map, kept with its YAML type so the SQL parameter is typed.
+public enum ScalarValue: Sendable, Equatable, CustomStringConvertible {
+    case integer(Int64)
+    case string(String)
+    case bool(Bool)
+
+    public var description: String {
+        switch self {
+        case .integer(let value): String(value)
+        case .string(let value): value
+        case .bool(let value): value ? "true" : "false"
+        }
+    }
+}
+
+public struct MoneySpotCheck: Sendable, Equatable {
+    public var table: String
+    public var whereEquals: [(column: String, value: ScalarValue)]
+    public var cents: Int64
+    public var currency: String?
+
+    public init(table: String, whereEquals: [(column: String, value: ScalarValue)], cents: Int64, currency: String? = nil) {
+        self.table = table
+        self.whereEquals = whereEquals
+        self.cents = cents
+        self.currency = currency
+    }
+
+    public static func == (lhs: MoneySpotCheck, rhs: MoneySpotCheck) -> Bool {
+        lhs.table == rhs.table && lhs.cents == rhs.cents && lhs.currency == rhs.currency
+            && lhs.whereEquals.map(\.column) == rhs.whereEquals.map(\.column)
+            && lhs.whereEquals.map(\.value) == rhs.whereEquals.map(\.value)
+    }
+}
+
+public struct MoneyCheckSpec: Sendable {
+    public var columns: [ColumnReference]
+    public var currencyColumn: ColumnReference?
+    /// nil: totals not compared.
+    public var totals: Expectation<[String: [String: Int64]]>?
+    public var spotChecks: [MoneySpotCheck]
+
+    public init(columns: [ColumnReference], currencyColumn: ColumnReference? = nil,
+                totals: Expectation<[String: [String: Int64]]>? = nil, spotChecks: [MoneySpotCheck] = []) {
+        self.columns = columns
+        self.currencyColumn = currencyColumn
+        self.totals = totals
+        self.spotChecks = spotChecks
+    }
+}
+
+public struct InvoiceSequenceCheckSpec: Sendable {
+    public var table: String
+    public var column: String
+    public var series: String?
+    /// nil: latest not compared. `.value` holds numbers per series ("" when there are no series).
+    public var latest: Expectation<[String: Int64]>?
+    public var nextNumberSQL: String?
+
+    public init(table: String, column: String, series: String? = nil, latest: Expectation<[String: Int64]>? = nil,
+                nextNumberSQL: String? = nil) {
+        self.table = table
+        self.column = column
+        self.series = series
+        self.latest = latest
+        self.nextNumberSQL = nextNumberSQL
+    }
+}
+
+public struct TOTPLoginCheckSpec: Sendable {
+    public var url: String
+    public var email: String
+    public var password: SecretReference
+    public var secret: SecretReference
+    public init(url: String, email: String, password: SecretReference, secret: SecretReference) {
+        self.url = url
+        self.email = email
+        self.password = password
+        self.secret = secret
+    }
+}
+
+public struct SecretDecryptCheckSpec: Sendable {
+    public var sql: String
+    public var cipher: String
+    public var secret: SecretReference
+    public init(sql: String, cipher: String = "aes-256-gcm", secret: SecretReference) {
+        self.sql = sql
+        self.cipher = cipher
+        self.secret = secret
+    }
+}
+
+public enum ComparisonOperator: String, Sendable, CaseIterable {
+    case equal = "="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+}
+
+/// `"> 0"`, `"= 42"`, `"!= 'x'"`: an operator and the value it compares against.
+public struct Comparison: Sendable, Equatable, CustomStringConvertible {
+    public var op: ComparisonOperator
+    public var operand: String
+
+    public init(op: ComparisonOperator, operand: String) {
+        self.op = op
+        self.operand = operand
+    }
+
+    public var description: String { "\(op.rawValue) \(operand)" }
+}
+
+public struct SQLCheckSpec: Sendable {
+    public var name: String
+    public var query: String
+    public var expect: Comparison
+    public init(name: String, query: String, expect: Comparison) {
+        self.name = name
+        self.query = query
+        self.expect = expect
+    }
+}
+
+public struct CanaryCheckSpec: Sendable {
+    public var query: String
+    public var value: SecretReference
+    public init(query: String, value: SecretReference) {
+        self.query = query
+        self.value = value
+    }
+}
+
+public struct SequencesCheckSpec: Sendable {
+    /// Sequences to leave out, each with the reason the operator gave.
+    public var ignore: [String]
+    public init(ignore: [String] = []) { self.ignore = ignore }
+}
+
+public struct HTTPCheckSpec: Sendable {
+    public var url: String
+    public var status: Int
+    public var json: [String: JSONValue]?
+    public init(url: String, status: Int = 200, json: [String: JSONValue]? = nil) {
+        self.url = url
+        self.status = status
+        self.json = json
+    }
+}
+
+public struct CommandCheckSpec: Sendable {
+    public var service: String?
+    public var run: [String]
+    public var baselineFile: String?
+    public init(service: String? = nil, run: [String], baselineFile: String? = nil) {
+        self.service = service
+        self.run = run
+        self.baselineFile = baselineFile
+    }
+}

@@ -1,0 +1,288 @@
+import Foundation
+
+/// A parsed, validated scenario file (contract: SCENARIO.md, version 1). Paths are already
+/// absolute (resolved against the scenario's folder, `${VAR}` expanded); secrets appear
+/// only as references to where they live.
+public struct Scenario: Sendable {
+    public var file: String
+    public var name: String
+    public var description: String?
+    public var objectives: Objectives
+    public var environment: EnvironmentSpec
+    public var backup: BackupSpec
+    public var masterKey: MasterKeySpec?
+    public var app: AppSpec?
+    public var checks: [CheckSpec]
+    public var report: ReportSpec
+
+    public init(file: String, name: String, description: String? = nil, objectives: Objectives,
+                environment: EnvironmentSpec, backup: BackupSpec, masterKey: MasterKeySpec? = nil,
+                app: AppSpec? = nil, checks: [CheckSpec], report: ReportSpec) {
+        self.file = file
+        self.name = name
+        self.description = description
+        self.objectives = objectives
+        self.environment = environment
+        self.backup = backup
+        self.masterKey = masterKey
+        self.app = app
+        self.checks = checks
+        self.report = report
+    }
+}
+
+/// A line and column in a scenario file (1-based), carried so that errors found after
+/// loading still point at the text the operator wrote.
+public struct SourceLocation: Sendable, Equatable, Codable {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+}
+
+public enum Tier: String, Sendable, Codable, CaseIterable {
+    case baseline, standard, strict
+
+    public var rpoSeconds: Double {
+        switch self {
+        case .baseline: 24 * 3600
+        case .standard: 3600
+        case .strict: 5 * 60
+        }
+    }
+
+    public var rtoSeconds: Double {
+        switch self {
+        case .baseline: 2 * 3600
+        case .standard: 3600
+        case .strict: 30 * 60
+        }
+    }
+}
+
+public struct Objectives: Sendable, Equatable {
+    public var tier: Tier?
+    public var rpoSeconds: Double
+    public var rtoSeconds: Double
+
+    /// Explicit values override the tier's.
+    public init(tier: Tier?, rpoSeconds: Double?, rtoSeconds: Double?) {
+        self.tier = tier
+        self.rpoSeconds = rpoSeconds ?? tier?.rpoSeconds ?? Tier.baseline.rpoSeconds
+        self.rtoSeconds = rtoSeconds ?? tier?.rtoSeconds ?? Tier.baseline.rtoSeconds
+    }
+}
+
+public struct DatabaseSpec: Sendable, Equatable {
+    public var name: String
+    public var user: String
+    public init(name: String, user: String) {
+        self.name = name
+        self.user = user
+    }
+}
+
+public enum EnvironmentKind: String, Sendable, Codable {
+    case local, compose
+}
+
+public struct EnvironmentSpec: Sendable {
+    public var kind: EnvironmentKind
+    public var compose: ComposeSpec?
+    public var local: LocalSpec
+    public var database: DatabaseSpec
+
+    public init(kind: EnvironmentKind, compose: ComposeSpec? = nil, local: LocalSpec = LocalSpec(), database: DatabaseSpec) {
+        self.kind = kind
+        self.compose = compose
+        self.local = local
+        self.database = database
+    }
+}
+
+public struct ComposeSpec: Sendable {
+    public var file: String
+    public var databaseService: String
+    public init(file: String, databaseService: String) {
+        self.file = file
+        self.databaseService = databaseService
+    }
+}
+
+public struct LocalSpec: Sendable {
+    /// Folder holding initdb, pg_ctl, pg_restore; `nil` means find them (`auto`).
+    public var postgresBin: String?
+    public init(postgresBin: String? = nil) { self.postgresBin = postgresBin }
+}
+
+public enum DumpFormat: String, Sendable, Codable, CaseIterable {
+    case auto, custom, directory, tar, plain
+}
+
+public enum JobCount: Sendable, Equatable {
+    case auto
+    case fixed(Int)
+
+    public var resolved: Int {
+        switch self {
+        case .auto: max(1, ProcessInfo.processInfo.activeProcessorCount)
+        case .fixed(let count): count
+        }
+    }
+}
+
+public struct DumpSpec: Sendable {
+    /// A file, a directory-format folder, or a glob pattern (see `newest`).
+    public var path: String
+    public var newest: Bool
+    public var format: DumpFormat
+    public var sha256File: String?
+    public var minSizeBytes: Int64
+    public var jobs: JobCount
+
+    public init(path: String, newest: Bool = false, format: DumpFormat = .auto, sha256File: String? = nil,
+                minSizeBytes: Int64 = 4096, jobs: JobCount = .auto) {
+        self.path = path
+        self.newest = newest
+        self.format = format
+        self.sha256File = sha256File
+        self.minSizeBytes = minSizeBytes
+        self.jobs = jobs
+    }
+}
+
+public enum RecoveryTarget: Sendable, Equatable {
+    case time(Date)
+    case latest
+}
+
+public struct PITRSpec: Sendable {
+    public var base: String
+    public var walArchive: String
+    public var target: RecoveryTarget
+    public init(base: String, walArchive: String, target: RecoveryTarget) {
+        self.base = base
+        self.walArchive = walArchive
+        self.target = target
+    }
+}
+
+public enum BackupSource: Sendable {
+    case dump(DumpSpec)
+    case pitr(PITRSpec)
+}
+
+public struct BackupSpec: Sendable {
+    public var source: BackupSource
+    public var manifest: String?
+    public init(source: BackupSource, manifest: String? = nil) {
+        self.source = source
+        self.manifest = manifest
+    }
+}
+
+/// Where a secret lives. Never its value.
+public enum SecretReference: Sendable, Equatable, CustomStringConvertible {
+    case environment(String)
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .environment(let name): "environment variable \(name)"
+        case .file(let path): "file \(path)"
+        }
+    }
+}
+
+public enum KeyDecryption: Sendable, Equatable {
+    case age(identity: SecretReference)
+    case gpg(passphrase: SecretReference)
+}
+
+public enum KeyInstallation: Sendable, Equatable {
+    case file(service: String?, path: String)
+    case environment(String)
+}
+
+public struct MasterKeySpec: Sendable {
+    public var source: SecretReference
+    public var decrypt: KeyDecryption?
+    public var install: KeyInstallation
+    public init(source: SecretReference, decrypt: KeyDecryption? = nil, install: KeyInstallation) {
+        self.source = source
+        self.decrypt = decrypt
+        self.install = install
+    }
+}
+
+/// A JSON value for `ready[].http.json` subsets and similar.
+public indirect enum JSONValue: Sendable, Equatable, Codable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
+public struct HTTPProbe: Sendable {
+    public var url: String
+    public var status: Int
+    public var json: [String: JSONValue]?
+    public init(url: String, status: Int = 200, json: [String: JSONValue]? = nil) {
+        self.url = url
+        self.status = status
+        self.json = json
+    }
+}
+
+public struct ReadyProbe: Sendable {
+    public var http: HTTPProbe
+    public var timeoutSeconds: Double
+    public init(http: HTTPProbe, timeoutSeconds: Double = 120) {
+        self.http = http
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+public enum AppStart: Sendable {
+    case services([String])
+    case command([String])
+}
+
+public struct MigrateSpec: Sendable {
+    public var command: [String]
+    public var service: String?
+    public init(command: [String], service: String? = nil) {
+        self.command = command
+        self.service = service
+    }
+}
+
+public struct AppSpec: Sendable {
+    public var start: AppStart
+    public var migrate: MigrateSpec?
+    public var ready: [ReadyProbe]
+    public var logsMustNotContain: [String]
+    public init(start: AppStart, migrate: MigrateSpec? = nil, ready: [ReadyProbe] = [], logsMustNotContain: [String] = []) {
+        self.start = start
+        self.migrate = migrate
+        self.ready = ready
+        self.logsMustNotContain = logsMustNotContain
+    }
+}
+
+public enum ReportFormat: String, Sendable, Codable, CaseIterable {
+    case junit, markdown, json
+}
+
+public struct ReportSpec: Sendable {
+    public var directory: String
+    public var formats: [ReportFormat]
+    public init(directory: String, formats: [ReportFormat] = ReportFormat.allCases) {
+        self.directory = directory
+        self.formats = formats
+    }
+}
