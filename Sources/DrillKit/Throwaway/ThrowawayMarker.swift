@@ -1,0 +1,40 @@
+import Foundation
+
+/// The label a local throwaway carries on disk. `restore-drill gc` removes only folders that
+/// hold this marker, and only when the harness that made them is gone.
+public struct ThrowawayMarker: Sendable, Codable, Equatable {
+    public static let fileName = "restore-drill-throwaway.json"
+    public static let folderPrefix = "restore-drill-"
+
+    public var tool: String = "restore-drill"
+    public var runId: String
+    public var scenario: String
+    public var harnessPid: Int32
+    public var createdAt: Date
+
+    public init(runId: String, scenario: String, harnessPid: Int32 = getpid(), createdAt: Date = Date()) {
+        self.runId = runId
+        self.scenario = scenario
+        self.harnessPid = harnessPid
+        self.createdAt = createdAt
+    }
+
+    public func write(into directory: String) throws {
+        let data = try JSONEncoder.drill.encode(self)
+        try data.write(to: URL(fileURLWithPath: directory + "/" + Self.fileName), options: .atomic)
+    }
+
+    public static func read(from directory: String) -> ThrowawayMarker? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName),
+              let marker = try? JSONDecoder.drill.decode(ThrowawayMarker.self, from: data),
+              marker.tool == "restore-drill" else { return nil }
+        return marker
+    }
+}
+
+/// Whether a process id names a live process (EPERM still means it exists).
+public func processIsAlive(_ pid: Int32) -> Bool {
+    guard pid > 0 else { return false }
+    if kill(pid, 0) == 0 { return true }
+    return errno == EPERM
+}
