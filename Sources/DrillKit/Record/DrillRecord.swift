@@ -203,3 +203,6 @@ public struct DrillRecord: Sendable, Codable, Equatable {
         self.checks = checks
     }
 }
+
+/// A finding can end a step early: thrown, caught by the runner, recorded.
+extension Finding: Error {}

@@ -1,0 +1,389 @@
+import Foundation
+
+/// Carries out one drill (seed 003: empty target, restore, verify, record, tear down) and
+/// returns the record every report renders from. It never throws: whatever happens ends up
+/// in the record, and the throwaway target is torn down on every path.
+public final class DrillRunner: Sendable {
+    public static let harnessVersion = "0.1.0"
+
+    let scenario: Scenario
+    let runId: String
+    let observer: any DrillObserver
+    let interruption: Interruption
+    let secrets: SecretStore
+
+    public init(scenario: Scenario, runId: String = RunID.make(), observer: any DrillObserver = SilentObserver(),
+                interruption: Interruption = Interruption(), secrets: SecretStore = SecretStore()) {
+        self.scenario = scenario
+        self.runId = runId
+        self.observer = observer
+        self.interruption = interruption
+        self.secrets = secrets
+    }
+
+    /// What the steps hand to each other.
+    struct State {
+        var dumpSpec: DumpSpec?
+        var dumpPath: String?
+        var dumpSHA256: String?
+        var inspection: ArchiveInspection?
+        var manifest: Manifest?
+        var binaries: PostgresBinaries?
+        var cluster: LocalCluster?
+        var connection: PostgresConnection?
+        var rtoStart: ContinuousClock.Instant?
+        var rtoEnd: ContinuousClock.Instant?
+    }
+
+    public func run() async -> DrillRecord {
+        var record = DrillRecord(runId: runId, scenarioName: scenario.name, scenarioFile: scenario.file,
+                                 scenarioDescription: scenario.description, startedAt: Date())
+        record.tier = scenario.objectives.tier?.rawValue
+        var facts = EnvironmentFacts(targetKind: scenario.environment.kind.rawValue, host: ProcessInfo.processInfo.hostName,
+                                     operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
+                                     harnessVersion: Self.harnessVersion)
+        facts.runAsUser = SystemUser.isRoot ? "root (PostgreSQL runs as postgres)" : NSUserName()
+        record.environment = facts
+        observer.drillStarted(scenario: scenario, runId: runId)
+        var state = State()
+
+        var ok = finish(await step("plan", "Check that this host can run the scenario") { try self.plan() }, &record)
+        ok = finish(await step("prepare", "Find, measure and inspect the backup", after: ok ? nil : "plan") {
+            try await self.prepare(&state, &record)
+        }, &record)
+        ok = finish(await step("target", "Create the throwaway PostgreSQL", after: ok ? nil : "prepare") {
+            try await self.createTarget(&state, &record)
+        }, &record)
+        ok = finish(await step("restore", "Restore the dump", after: ok ? nil : "target") {
+            try await self.restore(&state)
+        }, &record)
+        await runChecks(&state, &record, restored: ok)
+        await tearDown(&state, &record)
+        judgeObjectives(state, &record)
+
+        record.finishedAt = Date()
+        (record.verdict, record.exitCode) = DrillVerdict.judge(record)
+        record.summary = secrets.redact(DrillVerdict.summary(record, interruption: interruption.current))
+        observer.drillFinished(record)
+        return record
+    }
+
+    // MARK: - Steps
+
+    /// Runs one step, timed on the monotonic clock. `after` names the step whose failure makes
+    /// this one skipped.
+    private func step(_ id: String, _ title: String, after failedDependency: String? = nil,
+                      _ body: () async throws -> (message: String, evidence: [String])) async -> StepRecord {
+        if let failedDependency {
+            return StepRecord(id: id, title: title, verdict: .skipped, message: "skipped: \(failedDependency) did not pass")
+        }
+        if let reason = interruption.current ?? (Task.isCancelled ? "cancellation" : nil) {
+            return StepRecord(id: id, title: title, verdict: .skipped, message: "skipped: interrupted by \(reason)")
+        }
+        observer.stepStarted(id: id, title: title)
+        let startedAt = Date()
+        let clock = ContinuousClock.now
+        var result = StepRecord(id: id, title: title, verdict: .pass, startedAt: startedAt)
+        do {
+            let (message, evidence) = try await body()
+            result.message = secrets.redact(message)
+            result.evidence = evidence.map(secrets.redact)
+        } catch let failure as StepFailure {
+            result.verdict = failure.verdict
+            result.message = secrets.redact(failure.message)
+            result.findings = failure.findings.map { finding in
+                var redacted = finding
+                redacted.detail = finding.detail.map(secrets.redact)
+                return redacted
+            }
+        } catch let error where error is CancellationError || interruption.current != nil || Task.isCancelled {
+            result.verdict = .error
+            result.message = "interrupted by \(interruption.current ?? "cancellation"): the step did not finish"
+        } catch {
+            result.verdict = .error
+            result.message = secrets.redact("\(error)")
+        }
+        result.durationSeconds = (ContinuousClock.now - clock).seconds
+        return result
+    }
+
+    /// Records a finished step and tells whether the next may run.
+    private func finish(_ step: StepRecord, _ record: inout DrillRecord) -> Bool {
+        record.steps.append(step)
+        observer.stepFinished(step)
+        return step.verdict == .pass
+    }
+
+    /// Refuses, before touching anything, what this version cannot carry out.
+    private func plan() throws -> (message: String, evidence: [String]) {
+        var unsupported: [String] = []
+        if scenario.environment.kind != .local {
+            unsupported.append("environment.kind: \(scenario.environment.kind.rawValue) (this version drills on a local throwaway cluster only; use `kind: local`)")
+        }
+        if case .pitr = scenario.backup.source { unsupported.append("backup.pitr (point-in-time recovery is not available yet; use backup.dump)") }
+        if scenario.masterKey != nil { unsupported.append("master_key (restoring the app's key is not available yet)") }
+        if scenario.app != nil { unsupported.append("app (booting the application is not available yet)") }
+        for check in scenario.checks where makeCheck(check) == nil {
+            unsupported.append("\(check.path) at line \(check.location.line) (this check kind is not available yet)")
+        }
+        guard unsupported.isEmpty else {
+            throw StepFailure(.error, "this version cannot carry out: " + unsupported.joined(separator: "; "))
+        }
+        return ("local target, \(scenario.checks.count) checks", [])
+    }
+
+    private func prepare(_ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
+        guard case .dump(let spec) = scenario.backup.source else { throw StepFailure(.error, "no dump configured") }
+        state.dumpSpec = spec
+        var evidence: [String] = []
+        let path: String
+        do {
+            path = try DumpLocator.locate(spec)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.dumpMissing("\(error)"))
+        }
+        state.dumpPath = path
+        var identity = BackupIdentity(path: path)
+        record.backup = identity
+
+        let size = Self.size(of: path)
+        identity.sizeBytes = size
+        record.backup = identity
+        if size < spec.minSizeBytes {
+            throw StepFailure(finding: RestoreFindings.dumpTooSmall(size: size, minimum: spec.minSizeBytes))
+        }
+        let (hash, _) = try FileDigest.sha256(path: path)
+        try Task.checkCancellation()
+        identity.sha256 = hash
+        state.dumpSHA256 = hash
+        if let checksumFile = spec.sha256File {
+            let expected: String
+            do {
+                expected = try FileDigest.expectedHash(fromChecksumFile: checksumFile)
+            } catch {
+                throw StepFailure(.error, "cannot read sha256_file \(checksumFile): \(error.localizedDescription)")
+            }
+            guard expected == hash else {
+                identity.sha256Status = "MISMATCH with \(checksumFile)"
+                record.backup = identity
+                throw StepFailure(finding: RestoreFindings.checksumMismatch(expected: expected, actual: hash, source: checksumFile))
+            }
+            identity.sha256Status = "matches \(checksumFile)"
+        } else {
+            identity.sha256Status = "computed (no sha256_file to compare with)"
+        }
+        record.backup = identity
+
+        if let manifestPath = scenario.backup.manifest {
+            let manifest: Manifest
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
+                manifest = try JSONDecoder.drill.decode(Manifest.self, from: data)
+            } catch {
+                throw StepFailure(.error, "cannot read the manifest \(manifestPath): \(error.localizedDescription). "
+                    + "Write it with `restore-drill manifest` when the dump is taken.")
+            }
+            if let fingerprint = manifest.dump, fingerprint.sha256 != hash {
+                identity.sha256Status = (identity.sha256Status ?? "") + "; differs from the manifest's"
+                record.backup = identity
+                throw StepFailure(finding: RestoreFindings.manifestDumpMismatch(manifestHash: fingerprint.sha256, dumpHash: hash))
+            }
+            state.manifest = manifest
+            identity.manifestPath = manifestPath
+            identity.manifestTakenAt = manifest.takenAt
+            evidence.append("manifest taken at \(ISO8601.string(from: manifest.takenAt)) from PostgreSQL \(manifest.serverVersion)"
+                + (manifest.dump != nil ? ", recorded this dump's sha256" : ""))
+        }
+        record.backup = identity
+
+        let binaries: PostgresBinaries
+        do {
+            binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
+        }
+        state.binaries = binaries
+        guard let restoreVersion = await binaries.version(of: binaries.pgRestore) else {
+            throw StepFailure(finding: RestoreFindings.toolMissing("\(binaries.pgRestore) --version did not answer"))
+        }
+        record.environment?.restoreToolVersion = "pg_restore \(restoreVersion) (\(binaries.directory))"
+
+        let inspection: ArchiveInspection
+        switch try await ArchiveInspector.inspect(path: path, declared: spec.format, binaries: binaries, pgRestoreVersion: restoreVersion) {
+        case .success(let value): inspection = value
+        case .failure(let finding): throw StepFailure(finding: finding)
+        }
+        state.inspection = inspection
+        identity.format = inspection.format.rawValue
+        identity.archiveVersion = inspection.header?.formatVersion
+        identity.compression = inspection.header?.compression
+        identity.sourceDatabase = inspection.header?.databaseName
+        identity.sourceServerVersion = inspection.serverVersion
+        identity.pgDumpVersion = inspection.pgDumpVersion
+        identity.tocEntries = inspection.tocEntries
+        (identity.createdAt, identity.createdAtSource) = Self.creationTime(inspection: inspection, manifest: state.manifest, path: path)
+        record.backup = identity
+
+        evidence.append("dump \(path)")
+        evidence.append("format \(inspection.format.rawValue), \(SizeText.format(size)), sha256 \(hash)")
+        if let tocEntries = inspection.tocEntries { evidence.append("table of contents: \(tocEntries) entries") }
+        if let created = identity.createdAt {
+            evidence.append("created at \(ISO8601.string(from: created, fractional: false)) (\(identity.createdAtSource ?? "?"))")
+        }
+        let versions = [inspection.serverVersion.map { "server \($0)" }, inspection.pgDumpVersion.map { "pg_dump \($0)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        return ("\(inspection.format.rawValue) dump, \(SizeText.format(size))" + (versions.isEmpty ? "" : ", from \(versions)")
+                + (spec.sha256File != nil ? ", sha256 verified" : ""), evidence)
+    }
+
+    private func createTarget(_ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
+        guard let binaries = state.binaries else { throw StepFailure(.error, "no PostgreSQL programs located") }
+        state.rtoStart = ContinuousClock.now
+        let database = scenario.environment.database
+        let cluster = try await LocalCluster.create(.init(runId: runId, scenario: scenario.name, superuser: database.user, binaries: binaries))
+        state.cluster = cluster
+        cluster.secrets.forEach(secrets.remember)
+        try await cluster.createDatabase(database.name)
+        let connection = try await PostgresConnection.connect(cluster.connectionParameters(database: database.name))
+        state.connection = connection
+        let version = try await connection.query("SHOW server_version").scalar ?? "?"
+        record.environment?.serverVersion = "PostgreSQL \(version)"
+        return ("PostgreSQL \(version) on 127.0.0.1:\(cluster.port), database \(database.name)", [
+            "folder \(cluster.directory) (0700" + (cluster.runAs.map { ", owned by \($0.name)" } ?? "") + ")",
+            "listening on 127.0.0.1:\(cluster.port) and a unix socket in that folder; password generated for this run",
+            "server pid \(cluster.serverPid.map(String.init) ?? "?")",
+        ])
+    }
+
+    private func restore(_ state: inout State) async throws -> (message: String, evidence: [String]) {
+        guard let path = state.dumpPath, let inspection = state.inspection, let cluster = state.cluster,
+              let connection = state.connection, let binaries = state.binaries, let spec = state.dumpSpec else {
+            throw StepFailure(.error, "nothing to restore")
+        }
+        let database = scenario.environment.database.name
+        let restorer = Restorer(path: path, inspection: inspection, jobs: spec.jobs.resolved, database: database, binaries: binaries,
+                                clientEnvironment: cluster.clientEnvironment(database: database), secrets: secrets)
+        let observer = self.observer
+        let outcome = try await restorer.run(connection: connection) { done, total in
+            observer.progress(stepId: "restore", text: total.map { "\(done)/\($0) items" } ?? "\(done) items")
+        }
+        guard outcome.verdict == .pass else { throw StepFailure(outcome.verdict, outcome.message, findings: outcome.findings) }
+        return (outcome.message, outcome.evidence)
+    }
+
+    private func runChecks(_ state: inout State, _ record: inout DrillRecord, restored: Bool) async {
+        let connection = state.connection
+        for spec in scenario.checks {
+            let check = makeCheck(spec)
+            let name = check?.displayName ?? spec.kind.key
+            var result = CheckRecord(id: spec.path, kind: spec.kind.key, name: name, verdict: .skipped, line: spec.location.line)
+            if let reason = interruption.current ?? (Task.isCancelled ? "cancellation" : nil) {
+                result.message = "skipped: interrupted by \(reason)"
+            } else if !restored {
+                result.message = "skipped: the restore did not pass"
+            } else if let check, let connection {
+                let clock = ContinuousClock.now
+                let outcome = await check.run(in: CheckContext(connection: connection, manifest: state.manifest, secrets: secrets))
+                result.durationSeconds = (ContinuousClock.now - clock).seconds
+                result.verdict = outcome.verdict
+                result.message = secrets.redact(outcome.message)
+                result.observations = outcome.observations.map {
+                    Observation(subject: $0.subject, expected: secrets.redact($0.expected), actual: secrets.redact($0.actual), ok: $0.ok)
+                }
+                result.queries = outcome.queries.map(secrets.redact)
+            } else {
+                result.verdict = .error
+                result.message = "could not run: no connection to the restored database"
+            }
+            record.checks.append(result)
+            observer.checkFinished(result)
+        }
+        if restored, interruption.current == nil, !Task.isCancelled { state.rtoEnd = ContinuousClock.now }
+    }
+
+    private func tearDown(_ state: inout State, _ record: inout DrillRecord) async {
+        observer.stepStarted(id: "teardown", title: "Tear down the throwaway target")
+        let clock = ContinuousClock.now
+        state.connection?.close()
+        state.connection = nil
+        let trigger = interruption.current ?? (record.steps.contains { $0.verdict == .error || $0.verdict == .fail } ? "after a failed step" : "completed")
+        var teardown = TeardownRecord(verdict: .pass, trigger: trigger)
+        if let cluster = state.cluster {
+            let outcome = await cluster.tearDown()
+            teardown.actions = outcome.actions
+            teardown.leftovers = outcome.leftovers
+            // Look again from the outside: no process serving that folder, no folder.
+            if !LocalCluster.serverProcesses(using: cluster.dataDirectory).isEmpty {
+                teardown.leftovers.append("a PostgreSQL process still serves \(cluster.dataDirectory)")
+            }
+            if FileManager.default.fileExists(atPath: cluster.directory), !teardown.leftovers.contains(where: { $0.contains(cluster.directory) }) {
+                teardown.leftovers.append("\(cluster.directory) still exists")
+            }
+            teardown.actions.append("verified: no server process and no folder left for run \(runId)")
+        } else {
+            teardown.actions.append("no throwaway target was created")
+        }
+        teardown.verdict = teardown.leftovers.isEmpty ? .pass : .error
+        teardown.durationSeconds = (ContinuousClock.now - clock).seconds
+        record.teardown = teardown
+        let step = StepRecord(id: "teardown", title: "Tear down the throwaway target", verdict: teardown.verdict,
+                              durationSeconds: teardown.durationSeconds,
+                              message: teardown.leftovers.isEmpty ? "server stopped, folder removed" : "left behind: " + teardown.leftovers.joined(separator: "; "),
+                              evidence: teardown.actions)
+        observer.stepFinished(step)
+    }
+
+    private func judgeObjectives(_ state: State, _ record: inout DrillRecord) {
+        let objectives = scenario.objectives
+        if let start = state.rtoStart, let end = state.rtoEnd {
+            let seconds = (end - start).seconds
+            record.rto = ObjectiveRecord(name: "RTO", targetSeconds: objectives.rtoSeconds, measuredSeconds: seconds,
+                                         verdict: seconds <= objectives.rtoSeconds ? .pass : .fail,
+                                         basis: "monotonic clock from the start of target creation to the end of the last check")
+        } else {
+            record.rto = ObjectiveRecord(name: "RTO", targetSeconds: objectives.rtoSeconds, measuredSeconds: nil, verdict: .skipped,
+                                         basis: "not measured: the drill did not reach the end of its checks")
+        }
+        if let created = record.backup?.createdAt {
+            let seconds = record.startedAt.timeIntervalSince(created)
+            record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: seconds,
+                                         verdict: seconds <= objectives.rpoSeconds ? .pass : .fail,
+                                         basis: "drill start minus the dump's creation time (\(record.backup?.createdAtSource ?? "?"))")
+        } else {
+            record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: nil, verdict: .skipped,
+                                         basis: "not measured: the dump's creation time is unknown")
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func size(of path: String) -> Int64 {
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !isDirectory.boolValue {
+            return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.reduce(0) { $0 + size(of: path + "/" + $1) }
+    }
+
+    /// The manifest's UTC time when the manifest is bound to this exact dump by its sha256;
+    /// else the archive header (local time without zone, see ArchiveHeader); else plain
+    /// pg_dump's `Started on`; else the file's modification time, the weakest evidence.
+    static func creationTime(inspection: ArchiveInspection, manifest: Manifest?, path: String) -> (Date?, String?) {
+        if let manifest, manifest.dump != nil {
+            return (manifest.takenAt, "manifest taken_at, bound to this dump by sha256")
+        }
+        if let created = inspection.header?.createdAt {
+            return (created, "archive header (read in time zone \(TimeZone.current.identifier))")
+        }
+        if let started = inspection.plainStartedAt { return (started, "plain dump `Started on` line") }
+        if let manifest { return (manifest.takenAt, "manifest taken_at (not bound to the dump by hash)") }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        return (modified, modified == nil ? nil : "file modification time (the dump records no creation time)")
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,46 @@
+/// How a whole drill is judged from its parts (SCENARIO.md, "Verdicts and exit codes"):
+/// anything that could not run makes the drill an error; anything wrong makes it a failure;
+/// only a drill where every step and check passed and both objectives were met passes.
+public enum DrillVerdict {
+    public static func judge(_ record: DrillRecord) -> (verdict: Verdict, exitCode: Int32) {
+        let parts = record.steps.map(\.verdict) + record.checks.map(\.verdict)
+            + [record.rto?.verdict, record.rpo?.verdict, record.teardown?.verdict].compactMap { $0 }
+        if parts.contains(.error) { return (.error, 2) }
+        if parts.contains(.fail) { return (.fail, 1) }
+        // A drill that measured nothing proves nothing.
+        guard record.checks.contains(where: { $0.verdict == .pass }), record.rto?.verdict == .pass else { return (.error, 2) }
+        return (.pass, 0)
+    }
+
+    /// One sentence an operator reads first.
+    public static func summary(_ record: DrillRecord, interruption: String?) -> String {
+        if let interruption {
+            let step = record.steps.first { $0.verdict == .error }?.id ?? "the drill"
+            return "Interrupted by \(interruption) during \(step); the throwaway target was torn down."
+        }
+        if let step = record.steps.first(where: { $0.verdict == .error || $0.verdict == .fail }) {
+            let word = step.verdict == .error ? "could not be carried out" : "failed"
+            return "The \(step.id) step \(word): \(step.message ?? step.title)."
+        }
+        let checks = record.checks
+        let failed = checks.filter { $0.verdict == .fail }
+        let errored = checks.filter { $0.verdict == .error }
+        var parts: [String] = []
+        if !errored.isEmpty {
+            parts.append("\(errored.count) of \(checks.count) checks could not run (\(errored[0].id): \(errored[0].message ?? "error"))")
+        }
+        if !failed.isEmpty {
+            parts.append("\(failed.count) of \(checks.count) checks failed (\(failed[0].id): \(failed[0].message ?? "failed"))")
+        }
+        if parts.isEmpty { parts.append("All \(checks.count) checks passed") }
+        for objective in [record.rto, record.rpo].compactMap({ $0 }) {
+            let measured = objective.measuredSeconds.map(DurationText.format) ?? "not measured"
+            let relation = objective.verdict == .pass ? "within" : (objective.verdict == .fail ? "over" : "against")
+            parts.append("\(objective.name) \(measured) \(relation) \(DurationText.formatObjective(objective.targetSeconds))")
+        }
+        if let teardown = record.teardown, !teardown.leftovers.isEmpty {
+            parts.append("teardown left \(teardown.leftovers.joined(separator: "; "))")
+        }
+        return parts.joined(separator: "; ") + "."
+    }
+}

@@ -1,0 +1,22 @@
+/// Ends a step early with a verdict: `fail` when the backup is at fault, `error` when the
+/// drill could not be carried out.
+public struct StepFailure: Error, CustomStringConvertible {
+    public var verdict: Verdict
+    public var message: String
+    public var findings: [Finding]
+
+    public init(_ verdict: Verdict, _ message: String, findings: [Finding] = []) {
+        self.verdict = verdict
+        self.message = message
+        self.findings = findings
+    }
+
+    /// A finding that means the backup is bad fails the step; one about the harness's own
+    /// tools errors it.
+    public init(finding: Finding) {
+        let toolProblem = ["archive-newer-than-pg-restore", "postgres-missing", "format-mismatch"].contains(finding.code)
+        self.init(toolProblem ? .error : .fail, finding.title, findings: [finding])
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+public struct RestoreOutcome: Sendable {
+    public var verdict: Verdict
+    public var message: String
+    public var findings: [Finding]
+    public var evidence: [String]
+}
+
+/// Restores a dump into the throwaway database with the local pg_restore (or psql for plain
+/// dumps), and judges the result: tool errors, truncation, exit-0-with-errors, empty restore.
+public struct Restorer: Sendable {
+    public var path: String
+    public var inspection: ArchiveInspection
+    public var jobs: Int
+    public var database: String
+    public var binaries: PostgresBinaries
+    public var clientEnvironment: [String: String?]
+    public var secrets: SecretStore
+
+    public init(path: String, inspection: ArchiveInspection, jobs: Int, database: String, binaries: PostgresBinaries,
+                clientEnvironment: [String: String?], secrets: SecretStore) {
+        self.path = path
+        self.inspection = inspection
+        self.jobs = jobs
+        self.database = database
+        self.binaries = binaries
+        self.clientEnvironment = clientEnvironment
+        self.secrets = secrets
+    }
+
+    /// Parallel restore works only from custom and directory archives.
+    public var effectiveJobs: Int {
+        (inspection.format == .custom || inspection.format == .directory) ? max(1, jobs) : 1
+    }
+
+    public func run(connection: PostgresConnection, progress: (@Sendable (_ done: Int, _ total: Int?) -> Void)?) async throws -> RestoreOutcome {
+        let command: Command
+        if inspection.format == .plain {
+            command = Command(binaries.psql, ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=0", "--dbname", database, "--file", path],
+                              environment: clientEnvironment)
+        } else {
+            command = Command(binaries.pgRestore, ["--verbose", "--no-owner", "--no-privileges", "--dbname", database,
+                                                   "--jobs", String(effectiveJobs), path],
+                              environment: clientEnvironment)
+        }
+        let total = inspection.tocEntries
+        let done = Mutex(0)
+        let output = try await CommandRunner.run(command, captureLimit: 4 << 20, onStandardErrorLine: { line in
+            guard RestoreOutputClassifier.isItemProgress(line) else { return }
+            let count = done.withLock { value -> Int in
+                value = min(value + 1, total ?? Int.max)
+                return value
+            }
+            progress?(count, total)
+        })
+        try Task.checkCancellation()
+        var evidence = ["restore command: \(command.displayLine)", "result: \(output.statusDescription)"]
+        if let total { evidence.append("table of contents: \(done.withLock { $0 }) of \(total) items reported done") }
+        if effectiveJobs > 1 { evidence.append("parallel jobs: \(effectiveJobs)") }
+
+        let stderr = secrets.redact(output.standardError)
+        let errors = RestoreOutputClassifier.errorMessages(in: stderr)
+        let quoted = errors.prefix(10).joined(separator: "\n") + (errors.count > 10 ? "\n… and \(errors.count - 10) more" : "")
+        if RestoreOutputClassifier.isTruncation(errors.joined(separator: "\n")) {
+            return RestoreOutcome(verdict: .fail, message: "the dump is truncated", findings: [RestoreFindings.archiveTruncated(quoted)], evidence: evidence)
+        }
+        if !output.succeeded {
+            let detail = errors.isEmpty ? output.errorTail() : quoted
+            let count = max(errors.count, Self.ignoredErrorCount(stderr) ?? 0, 1)
+            return RestoreOutcome(verdict: .fail, message: "\(output.statusDescription): \(errors.first ?? output.errorTail(lines: 1))",
+                                  findings: [RestoreFindings.restoreErrors(count: count, detail: detail)], evidence: evidence)
+        }
+        if !errors.isEmpty {
+            return RestoreOutcome(verdict: .fail, message: "exit code 0, but \(errors.count) error(s) on stderr: \(errors[0])",
+                                  findings: [RestoreFindings.errorsDespiteSuccess(count: errors.count, detail: quoted)], evidence: evidence)
+        }
+        let tables = try await connection.query("""
+            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+            """).scalar.flatMap { Int($0) } ?? 0
+        evidence.append("user tables after restore: \(tables)")
+        if tables == 0 {
+            return RestoreOutcome(verdict: .fail, message: "the restore produced no user tables", findings: [RestoreFindings.emptyRestore()], evidence: evidence)
+        }
+        let summary = total.map { "\(done.withLock { $0 })/\($0) items" } ?? "plain SQL script"
+        return RestoreOutcome(verdict: .pass, message: "\(summary), \(tables) tables" + (effectiveJobs > 1 ? ", \(effectiveJobs) jobs" : ""),
+                              findings: [], evidence: evidence)
+    }
+
+    /// `pg_restore: warning: errors ignored on restore: 3`
+    static func ignoredErrorCount(_ stderr: String) -> Int? {
+        guard let line = stderr.split(separator: "\n").last(where: { $0.contains("errors ignored on restore:") }) else { return nil }
+        return Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "")
+    }
+}
