@@ -1,0 +1,69 @@
+import Foundation
+@testable import DrillKit
+
+/// A folder for one test's dumps, removed at the end.
+struct ScratchFolder: Sendable {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "drill-tests-" + RandomToken.hex(bytes: 5)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+extension TestPostgres {
+    /// pg_dump of this database in the given format, written to `path`.
+    func dump(to path: String, format: DumpFormat, extraArguments: [String] = []) async throws {
+        let flag = switch format {
+        case .custom, .auto: "c"
+        case .directory: "d"
+        case .tar: "t"
+        case .plain: "p"
+        }
+        let output = try await CommandRunner.run(Command(cluster.binaries.pgDump,
+            ["-F", flag, "--no-owner", "--no-privileges", "-f", path] + extraArguments,
+            environment: cluster.clientEnvironment(database: database)))
+        guard output.succeeded else { throw ScratchError("pg_dump failed: \(output.errorTail())") }
+    }
+
+    func execute(_ sql: String) async throws {
+        let connection = try await connect()
+        defer { connection.close() }
+        try await connection.execute(script: sql)
+    }
+}
+
+struct ScratchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Scenario {
+    /// A local-target scenario restoring `dump`, with the given checks.
+    static func testScenario(dump: String, format: DumpFormat = .auto, checks: [CheckKind] = [], manifest: String? = nil,
+                             sha256File: String? = nil, minSize: Int64 = 0, reportDirectory: String = NSTemporaryDirectory(),
+                             objectives: Objectives = Objectives(tier: .baseline, rpoSeconds: nil, rtoSeconds: nil)) -> Scenario {
+        Scenario(file: "test.yml", name: "test-drill", objectives: objectives,
+                 environment: EnvironmentSpec(kind: .local, database: DatabaseSpec(name: "shop", user: "shop")),
+                 backup: BackupSpec(source: .dump(DumpSpec(path: dump, format: format, sha256File: sha256File, minSizeBytes: minSize, jobs: .fixed(2))),
+                                    manifest: manifest),
+                 checks: checks.enumerated().map { CheckSpec(index: $0.offset, location: SourceLocation(line: 10 + $0.offset, column: 5), kind: $0.element) },
+                 report: ReportSpec(directory: reportDirectory))
+    }
+}
+
+extension DrillRecord {
+    func step(_ id: String) -> StepRecord? { steps.first { $0.id == id } }
+}
+
+/// A small shop schema with data, enough to restore meaningfully.
+let smallShopSQL = """
+    CREATE TABLE customers (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);
+    CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers, currency char(3) NOT NULL, total_cents bigint NOT NULL);
+    INSERT INTO customers (email) SELECT 'c' || g || '@example.test' FROM generate_series(1, 200) g;
+    INSERT INTO orders (customer_id, currency, total_cents) SELECT 1 + g % 200, (ARRAY['EUR','USD','GBP'])[1 + g % 3], 100 + g * 7 FROM generate_series(1, 2000) g;
+    """
