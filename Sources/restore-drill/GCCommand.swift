@@ -1,0 +1,28 @@
+import ArgumentParser
+import DrillKit
+import Foundation
+
+struct GCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Remove throwaway targets left behind by a killed harness.",
+        discussion: """
+            Removes only folders marked by restore-drill (and the PostgreSQL servers running from \
+            them) whose harness process is gone. A drill that is still running is left alone.
+            """
+    )
+
+    @Flag(name: .customLong("dry-run"), help: "List what would be removed, remove nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let outcome = await LeftoverCollector.collect(dryRun: dryRun)
+        for line in outcome.removed { print(line) }
+        for line in outcome.kept { print("kept: \(line)") }
+        for line in outcome.problems { print("could not remove: \(line)") }
+        if outcome.removed.isEmpty && outcome.kept.isEmpty && outcome.problems.isEmpty {
+            print("nothing to remove: no throwaway target is left behind")
+        }
+        if !outcome.problems.isEmpty { throw ExitCode(2) }
+    }
+}

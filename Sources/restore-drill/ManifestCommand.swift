@@ -1,0 +1,81 @@
+import ArgumentParser
+import DrillKit
+import Foundation
+
+struct ManifestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manifest",
+        abstract: "Record what production holds, at dump time, for the drill to compare against.",
+        discussion: """
+            Read-only: one REPEATABLE READ READ ONLY transaction. Records row counts of every table, \
+            and, with --scenario, the money totals and latest invoice numbers its checks compare. \
+            With --exec the dump is taken inside the same snapshot, so manifest and dump agree \
+            exactly:
+
+              restore-drill manifest --scenario Scenarios/sovecom-monthly.yml \\
+                --exec 'pg_dump -Fc --no-owner --snapshot={snapshot} -f /var/backups/db.dump' \\
+                --dump /var/backups/db.dump --out /var/backups/db.manifest.json
+
+            Connection: the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) \
+            or the flags below; the password only ever from PGPASSWORD or ~/.pgpass. --exec runs \
+            with the same environment, so its pg_dump connects the same way.
+            """
+    )
+
+    @Option(help: "A scenario whose money and invoice_sequence checks say what to total.")
+    var scenario: String?
+
+    @Option(help: "Database server host or socket folder (default: PGHOST).")
+    var host: String?
+
+    @Option(help: "Database server port (default: PGPORT).")
+    var port: Int?
+
+    @Option(help: "Database user (default: PGUSER).")
+    var user: String?
+
+    @Option(help: "Database name (default: PGDATABASE).")
+    var dbname: String?
+
+    @Option(help: "A shell command that writes the dump; {snapshot} is replaced by the snapshot id.")
+    var exec: String?
+
+    @Option(help: "The file or folder --exec writes; its sha256 and size are recorded and written to PATH.sha256.")
+    var dump: String?
+
+    @Option(help: "Where to write the manifest (JSON). Default: standard output.")
+    var out: String?
+
+    func run() async throws {
+        var checks: [CheckSpec] = []
+        if let scenario {
+            do {
+                checks = try ScenarioLoader.load(path: scenario).checks
+            } catch let error as ScenarioLoadError {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+        }
+        var parameters = ConnectionParameters(host: host, port: port, user: user, database: dbname)
+        parameters.applicationName = "restore-drill manifest"
+        let taker = ManifestTaker(connection: parameters, checks: checks, exec: exec, dumpPath: dump)
+        let manifest: Manifest
+        do {
+            manifest = try await taker.take { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        } catch {
+            FileHandle.standardError.write(Data("manifest: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let dump, let fingerprint = manifest.dump {
+            try "\(fingerprint.sha256)  \(fingerprint.path)\n".write(toFile: dump + ".sha256", atomically: true, encoding: .utf8)
+        }
+        let json = try JSONEncoder.drill.encode(manifest)
+        if let out {
+            try json.write(to: URL(fileURLWithPath: out), options: .atomic)
+            FileHandle.standardError.write(Data("manifest written to \(out): \(manifest.rowCounts.count) tables".utf8
+                + (manifest.dump.map { Data(", dump sha256 \($0.sha256)".utf8) } ?? Data()) + Data("\n".utf8)))
+        } else {
+            FileHandle.standardOutput.write(json + Data("\n".utf8))
+        }
+    }
+}

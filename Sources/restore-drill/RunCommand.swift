@@ -1,0 +1,50 @@
+import ArgumentParser
+import DrillKit
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Carry out the drill a scenario describes and write its reports.",
+        discussion: """
+            Ctrl-C (SIGINT) or SIGTERM stops the drill: the throwaway target is torn down and the \
+            reports are still written, with an error verdict. A harness killed with SIGKILL leaves \
+            its target behind; `restore-drill gc` removes it.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(name: .customLong("report-dir"), help: "Write reports here instead of the scenario's report.dir.")
+    var reportDirectory: String?
+
+    func run() async throws {
+        let loaded: Scenario
+        do {
+            loaded = try ScenarioLoader.load(path: scenario)
+        } catch let error as ScenarioLoadError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(2)
+        }
+        let interruption = Interruption()
+        let console = ConsoleObserver()
+        let runner = DrillRunner(scenario: loaded, observer: console, interruption: interruption)
+        let drill = Task { await runner.run() }
+        let handlers = SignalHandlers { name in
+            interruption.record(name)
+            drill.cancel()
+        }
+        let record = await drill.value
+        handlers.cancel()
+
+        do {
+            let paths = try ReportWriter.write(record, to: reportDirectory ?? loaded.report.directory, formats: loaded.report.formats)
+            console.reportsWritten(paths)
+        } catch {
+            FileHandle.standardError.write(Data("could not write the reports: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        throw ExitCode(record.exitCode)
+    }
+}

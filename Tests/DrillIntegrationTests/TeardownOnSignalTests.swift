@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import DrillKit
+
+/// A drill stopped mid-restore leaves nothing behind and still writes its report; a harness
+/// killed outright leaves a marked target that `gc` (and only `gc`) removes.
+@Suite(.serialized) struct TeardownOnSignalTests {
+    /// A dump big enough that its restore takes seconds, so a signal lands mid-restore.
+    private static func writeSlowDrill(in scratch: ScratchFolder, name: String) async throws -> String {
+        let dump = scratch.file("big.dump")
+        try await withTestPostgres { production in
+            try await production.execute("""
+                CREATE TABLE events (id bigserial PRIMARY KEY, payload text, amount_cents bigint);
+                INSERT INTO events (payload, amount_cents) SELECT md5(g::text) || md5((g * 7)::text), g FROM generate_series(1, 1500000) g;
+                CREATE INDEX ON events (payload);
+                CREATE INDEX ON events (amount_cents);
+                """)
+            try await production.dump(to: dump, format: .custom, extraArguments: ["--compress=0"])
+        }
+        let scenario = scratch.file("\(name).yml")
+        try """
+            version: 1
+            name: \(name)
+            objectives: { tier: baseline }
+            environment:
+              kind: local
+              database: { name: shop, user: shop }
+            backup:
+              dump: big.dump
+              jobs: 1
+            checks:
+              - sql: { name: events exist, query: "SELECT count(*) FROM events", expect: "> 0" }
+            report:
+              dir: reports
+            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        return scenario
+    }
+
+    private static func targetFolders(scenario name: String) -> [String] {
+        LeftoverCollector.find().filter { $0.marker.scenario == name }.map(\.directory)
+    }
+
+    @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")])
+    func signalMidRestoreTearsDownAndReports(signal: Int32, name: String) async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let drillName = "signal-\(name.lowercased())-\(RandomToken.hex(bytes: 3))"
+        let scenario = try await Self.writeSlowDrill(in: scratch, name: drillName)
+        let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("console.txt"))
+
+        let restoring = await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", scratch.file("big.dump")]).isEmpty }
+        #expect(restoring, "pg_restore never started: \((try? String(contentsOfFile: scratch.file("console.txt"), encoding: .utf8)) ?? "")")
+        let folders = Self.targetFolders(scenario: drillName)
+        #expect(folders.count == 1)
+        kill(harness.processIdentifier, signal)
+        harness.waitUntilExit()
+
+        #expect(harness.terminationStatus == 2)
+        for folder in folders {
+            #expect(!FileManager.default.fileExists(atPath: folder), "\(folder) left behind")
+            #expect(LocalCluster.serverProcesses(using: folder + "/data").isEmpty)
+        }
+        #expect(Self.targetFolders(scenario: drillName).isEmpty)
+        #expect(processes(matching: ["pg_restore", scratch.file("big.dump")]).isEmpty)
+
+        let reports = try FileManager.default.contentsOfDirectory(atPath: scratch.file("reports"))
+        let json = try #require(reports.first { $0.hasSuffix(".json") })
+        let record = try JSONDecoder.drill.decode(DrillRecord.self, from: Data(contentsOf: URL(fileURLWithPath: scratch.file("reports/" + json))))
+        #expect(record.verdict == .error)
+        #expect(record.exitCode == 2)
+        #expect(record.summary.contains(name))
+        #expect(record.step("restore")?.verdict == .error)
+        #expect(record.checks.allSatisfy { $0.verdict == .skipped })
+        #expect(record.teardown?.trigger == name)
+        #expect(record.teardown?.leftovers == [])
+        #expect(reports.contains { $0.hasSuffix(".xml") } && reports.contains { $0.hasSuffix(".md") })
+    }
+
+    @Test func killedHarnessLeavesATargetThatGCRemoves() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let drillName = "killed-\(RandomToken.hex(bytes: 3))"
+        let scenario = try await Self.writeSlowDrill(in: scratch, name: drillName)
+        let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("console.txt"))
+        #expect(await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", scratch.file("big.dump")]).isEmpty })
+        kill(harness.processIdentifier, SIGKILL)
+        harness.waitUntilExit()
+
+        let folders = Self.targetFolders(scenario: drillName)
+        try #require(folders.count == 1)
+        #expect(!LocalCluster.serverProcesses(using: folders[0] + "/data").isEmpty, "the killed harness's server should still run")
+
+        let gc = try await HarnessBinary.run(["gc"])
+        #expect(gc.succeeded, "\(gc.standardOutput)\(gc.standardError)")
+        #expect(gc.standardOutput.contains(folders[0]))
+        #expect(!FileManager.default.fileExists(atPath: folders[0]))
+        #expect(LocalCluster.serverProcesses(using: folders[0] + "/data").isEmpty)
+    }
+
+    @Test func gcLeavesARunningDrillAlone() async throws {
+        // A marked folder whose harness (this test process) is alive must survive gc.
+        let folder = LocalCluster.defaultParentDirectory + "/" + ThrowawayMarker.folderPrefix + "alive-" + RandomToken.hex(bytes: 3)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ThrowawayMarker(runId: "alive", scenario: "alive").write(into: folder)
+        // An unmarked folder with the same prefix is not ours to touch either.
+        let unmarked = LocalCluster.defaultParentDirectory + "/" + ThrowawayMarker.folderPrefix + "unmarked-" + RandomToken.hex(bytes: 3)
+        try FileManager.default.createDirectory(atPath: unmarked, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: unmarked) }
+
+        let gc = try await HarnessBinary.run(["gc"])
+        #expect(gc.succeeded)
+        #expect(FileManager.default.fileExists(atPath: folder))
+        #expect(FileManager.default.fileExists(atPath: unmarked))
+        #expect(gc.standardOutput.contains("kept: \(folder)"))
+    }
+}
