@@ -38,7 +38,7 @@ let package = Package(
             name: "refstore",
             dependencies: ["RefStoreKit", "DrillKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "DrillKitTests", dependencies: ["DrillKit"]),
+        .testTarget(name: "DrillKitTests", dependencies: ["DrillKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DrillIntegrationTests", dependencies: ["DrillKit", "RefStoreKit"]),
     ],
     swiftLanguageModes: [.v6]

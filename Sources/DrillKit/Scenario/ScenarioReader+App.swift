@@ -1,0 +1,121 @@
+import Yams
+
+extension ScenarioReader {
+    func readApp(_ value: ScenarioValue) -> AppSpec? {
+        guard let app = mapping(value, allowed: ["start", "migrate", "ready", "logs"]) else { return nil }
+        let start = required("start", in: app).flatMap(readAppStart)
+        let migrate = app["migrate"].flatMap(readMigrate)
+        let ready = app["ready"].flatMap(readReadyProbes) ?? []
+        let logs = app["logs"].flatMap(readLogRules) ?? []
+        guard let start else { return nil }
+        return AppSpec(start: start, migrate: migrate, ready: ready, logsMustNotContain: logs)
+    }
+
+    /// `services` start compose services; `command` starts a child process (local environments).
+    private func readAppStart(_ value: ScenarioValue) -> AppStart? {
+        guard let start = mapping(value, allowed: ["services", "command"]) else { return nil }
+        switch exactlyOne(of: ["services", "command"], in: start) {
+        case "services": return start["services"].flatMap { stringList($0) }.map(AppStart.services)
+        case "command": return start["command"].flatMap { stringList($0) }.map(AppStart.command)
+        default: return nil
+        }
+    }
+
+    /// Compose services only exist in a compose environment; catching this here beats a
+    /// drill that fails after restoring a large dump.
+    func checkAppFits(_ app: AppSpec, environment: EnvironmentSpec, at appValue: ScenarioValue) {
+        guard case .services = app.start, environment.kind == .local else { return }
+        report("app.start.services needs environment.kind: compose; a local environment starts the app with app.start.command",
+               at: appValue.entryLocation)
+    }
+
+    private func readMigrate(_ value: ScenarioValue) -> MigrateSpec? {
+        guard let migrate = mapping(value, allowed: ["command", "service"]) else { return nil }
+        let command = required("command", in: migrate).flatMap { stringList($0) }
+        let service = migrate["service"].flatMap(string)
+        guard let command else { return nil }
+        return MigrateSpec(command: command, service: service)
+    }
+
+    private func readReadyProbes(_ value: ScenarioValue) -> [ReadyProbe]? {
+        guard let elements = list(value) else { return nil }
+        let probes = elements.map(readReadyProbe)
+        return probes.contains { $0 == nil } ? nil : probes.compactMap { $0 }
+    }
+
+    private func readReadyProbe(_ value: ScenarioValue) -> ReadyProbe? {
+        guard let probe = mapping(value, allowed: ["http", "timeout"]) else { return nil }
+        let http = required("http", in: probe).flatMap(readHTTPProbe)
+        let timeout = probe["timeout"].flatMap(duration)
+        guard let http else { return nil }
+        return ReadyProbe(http: http, timeoutSeconds: timeout ?? 120)
+    }
+
+    private func readHTTPProbe(_ value: ScenarioValue) -> HTTPProbe? {
+        guard let http = mapping(value, allowed: ["url", "status", "json"]) else { return nil }
+        guard let request = readHTTPRequest(http) else { return nil }
+        return HTTPProbe(url: request.url, status: request.status, json: request.json)
+    }
+
+    /// The keys an HTTP probe and the http check share: `url`, `status` (default 200) and a
+    /// `json` subset the response body must contain.
+    func readHTTPRequest(_ http: ScenarioMapping) -> (url: String, status: Int, json: [String: JSONValue]?)? {
+        let url = required("url", in: http).flatMap(string)
+        let status = http["status"].flatMap(readHTTPStatus)
+        let json = http["json"].flatMap(readJSONObject)
+        guard let url else { return nil }
+        return (url, status ?? 200, json)
+    }
+
+    private func readHTTPStatus(_ value: ScenarioValue) -> Int? {
+        guard let status = integer(value) else { return nil }
+        guard (100...599).contains(status) else {
+            report("invalid HTTP status \(status) for \(value.displayPath): expected 100 to 599", at: value.location)
+            return nil
+        }
+        return status
+    }
+
+    private func readLogRules(_ value: ScenarioValue) -> [String]? {
+        guard let logs = mapping(value, allowed: ["must_not_contain"]) else { return nil }
+        guard let patterns = logs["must_not_contain"] else { return [] }
+        return stringList(patterns)
+    }
+
+    // MARK: JSON subsets
+
+    func readJSONObject(_ value: ScenarioValue) -> [String: JSONValue]? {
+        guard let entries = dataEntries(value) else { return nil }
+        var object: [String: JSONValue] = [:]
+        var valid = true
+        for entry in entries {
+            if let member = readJSON(entry.value) { object[entry.key] = member } else { valid = false }
+        }
+        return valid ? object : nil
+    }
+
+    private func readJSON(_ value: ScenarioValue) -> JSONValue? {
+        switch value.node {
+        case .mapping:
+            return readJSONObject(value).map(JSONValue.object)
+        case .sequence(let sequence):
+            let elements = sequence.enumerated().map { readJSON(value.element($0.offset, node: $0.element)) }
+            return elements.contains { $0 == nil } ? nil : .array(elements.compactMap { $0 })
+        case .alias:
+            reportWrongType(value, expected: "a JSON value")
+            return nil
+        case .scalar(let scalar):
+            switch value.tagName {
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return value.node.bool.map(JSONValue.bool)
+            case Tag.Name.int.rawValue, Tag.Name.float.rawValue:
+                guard let number = value.node.int.map(Double.init) ?? value.node.float else {
+                    reportWrongType(value, expected: "a JSON number")
+                    return nil
+                }
+                return .number(number)
+            default: return .string(scalar.string)
+            }
+        }
+    }
+}

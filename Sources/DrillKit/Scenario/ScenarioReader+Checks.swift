@@ -1,0 +1,94 @@
+extension ScenarioReader {
+    /// Check kinds in the order the contract lists them (ties in suggestions go to the first).
+    static let checkKinds = ["row_counts", "money", "invoice_sequence", "totp_login", "secret_decrypt", "sql", "canary",
+                             "sequences", "http", "command"]
+
+    /// A scenario without checks would "pass" having proved nothing, so an empty list is an error.
+    func readChecks(_ value: ScenarioValue) -> [CheckSpec]? {
+        guard let elements = list(value) else { return nil }
+        guard !elements.isEmpty else {
+            report("checks is empty: at least one check is required (a drill without checks proves nothing)",
+                   at: value.problemLocation)
+            return nil
+        }
+        let checks = elements.enumerated().map { readCheck($0.element, index: $0.offset) }
+        return checks.contains { $0 == nil } ? nil : checks.compactMap { $0 }
+    }
+
+    /// One list entry: a mapping with exactly one key, the check's kind.
+    private func readCheck(_ value: ScenarioValue, index: Int) -> CheckSpec? {
+        guard case .mapping(let yamlMapping) = value.node else {
+            reportWrongType(value, expected: "a mapping holding one check (e.g. '- sql: { … }')")
+            return nil
+        }
+        guard let entry = mapping(value, allowed: Self.checkKinds) else { return nil }
+        if yamlMapping.count == 0 {
+            report("\(value.displayPath) is empty: expected one check, one of \(Self.checkKinds.joined(separator: ", "))",
+                   at: value.location)
+        }
+        for extra in entry.entries.dropFirst() {
+            report("\(value.displayPath) holds more than one check ('\(entry.entries[0].key)' and '\(extra.key)'): "
+                   + "start each check with its own '- '", at: extra.value.entryLocation)
+        }
+        // Every check in the entry is read, so the problems inside them surface in this run too.
+        let kinds = entry.entries.map { readCheckKind($0.key, $0.value) }
+        guard kinds.count == 1, let kind = kinds[0], let body = entry.entries.first?.value else { return nil }
+        return CheckSpec(index: index, location: body.entryLocation, kind: kind)
+    }
+
+    private func readCheckKind(_ key: String, _ body: ScenarioValue) -> CheckKind? {
+        switch key {
+        case "row_counts": readRowCounts(body).map(CheckKind.rowCounts)
+        case "money": readMoney(body).map(CheckKind.money)
+        case "invoice_sequence": readInvoiceSequence(body).map(CheckKind.invoiceSequence)
+        case "totp_login": readTOTPLogin(body).map(CheckKind.totpLogin)
+        case "secret_decrypt": readSecretDecrypt(body).map(CheckKind.secretDecrypt)
+        case "sql": readSQLCheck(body).map(CheckKind.sql)
+        case "canary": readCanary(body).map(CheckKind.canary)
+        case "sequences": readSequences(body).map(CheckKind.sequences)
+        case "http": readHTTPCheck(body).map(CheckKind.http)
+        case "command": readCommandCheck(body).map(CheckKind.command)
+        default: nil
+        }
+    }
+
+    private func readSQLCheck(_ value: ScenarioValue) -> SQLCheckSpec? {
+        guard let sql = mapping(value, allowed: ["name", "query", "expect"]) else { return nil }
+        let name = required("name", in: sql).flatMap(string)
+        let query = required("query", in: sql).flatMap(string)
+        let expect = required("expect", in: sql).flatMap(readComparison)
+        guard let name, let query, let expect else { return nil }
+        return SQLCheckSpec(name: name, query: query, expect: expect)
+    }
+
+    private func readComparison(_ value: ScenarioValue) -> Comparison? {
+        guard let text = scalarText(value, expected: "a comparison such as \"> 0\"") else { return nil }
+        guard value.isString, let comparison = Comparison(parsing: text) else {
+            report("invalid expectation '\(text)' for \(value.displayPath): \(Comparison.hint)", at: value.location)
+            return nil
+        }
+        return comparison
+    }
+
+    /// `sequences: {}`; a bare `sequences:` means the same, as there is nothing to configure.
+    private func readSequences(_ value: ScenarioValue) -> SequencesCheckSpec? {
+        if value.isEmpty { return SequencesCheckSpec() }
+        guard let sequences = mapping(value, allowed: ["ignore"]) else { return nil }
+        guard let ignore = sequences["ignore"] else { return SequencesCheckSpec() }
+        return stringList(ignore, nonEmpty: false).map(SequencesCheckSpec.init)
+    }
+
+    private func readHTTPCheck(_ value: ScenarioValue) -> HTTPCheckSpec? {
+        guard let http = mapping(value, allowed: ["url", "status", "json"]), let request = readHTTPRequest(http) else { return nil }
+        return HTTPCheckSpec(url: request.url, status: request.status, json: request.json)
+    }
+
+    private func readCommandCheck(_ value: ScenarioValue) -> CommandCheckSpec? {
+        guard let command = mapping(value, allowed: ["service", "run", "baseline_file"]) else { return nil }
+        let service = command["service"].flatMap(string)
+        let run = required("run", in: command).flatMap { stringList($0) }
+        let baseline = command["baseline_file"].flatMap(path)
+        guard let run else { return nil }
+        return CommandCheckSpec(service: service, run: run, baselineFile: baseline)
+    }
+}

@@ -1,0 +1,46 @@
+extension ScenarioReader {
+    func readEnvironment(_ value: ScenarioValue) -> EnvironmentSpec? {
+        guard let environment = mapping(value, allowed: ["kind", "compose", "local", "database"]) else { return nil }
+        let kind = required("kind", in: environment).flatMap { enumeration($0, choices: [EnvironmentKind.compose, .local]) }
+        let database = required("database", in: environment).flatMap(readDatabase)
+        let compose = environment["compose"].flatMap(readCompose)
+        let local = environment["local"].flatMap(readLocal) ?? LocalSpec()
+        // Settings for the other kind would be silently ignored; say so instead.
+        if kind == .compose, !environment.contains("compose") {
+            report("missing required key 'compose' under environment (kind: compose needs the compose file and database service)",
+                   at: value.entryLocation)
+        }
+        if kind == .local, let composeValue = environment["compose"] {
+            report("'compose' applies to kind: compose, but environment.kind is local", at: composeValue.entryLocation)
+        }
+        if kind == .compose, let localValue = environment["local"] {
+            report("'local' applies to kind: local, but environment.kind is compose", at: localValue.entryLocation)
+        }
+        guard let kind, let database else { return nil }
+        return EnvironmentSpec(kind: kind, compose: compose, local: local, database: database)
+    }
+
+    private func readDatabase(_ value: ScenarioValue) -> DatabaseSpec? {
+        guard let database = mapping(value, allowed: ["name", "user"]) else { return nil }
+        let name = required("name", in: database).flatMap(string)
+        let user = required("user", in: database).flatMap(string)
+        guard let name, let user else { return nil }
+        return DatabaseSpec(name: name, user: user)
+    }
+
+    private func readCompose(_ value: ScenarioValue) -> ComposeSpec? {
+        guard let compose = mapping(value, allowed: ["file", "database_service"]) else { return nil }
+        let file = required("file", in: compose).flatMap(path)
+        let service = required("database_service", in: compose).flatMap(string)
+        guard let file, let service else { return nil }
+        return ComposeSpec(file: file, databaseService: service)
+    }
+
+    /// `postgres_bin: auto` (or no key) means find initdb and pg_ctl; anything else is a folder.
+    private func readLocal(_ value: ScenarioValue) -> LocalSpec? {
+        guard let local = mapping(value, allowed: ["postgres_bin"]) else { return nil }
+        guard let binValue = local["postgres_bin"] else { return LocalSpec() }
+        if binValue.scalar?.string == "auto" { return LocalSpec() }
+        return path(binValue).map { LocalSpec(postgresBin: $0) }
+    }
+}

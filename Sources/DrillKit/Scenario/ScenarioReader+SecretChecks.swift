@@ -1,0 +1,42 @@
+extension ScenarioReader {
+    /// Ciphers the secret_decrypt check knows the layout of (documented in the README).
+    static let supportedCiphers = ["aes-256-gcm"]
+
+    func readTOTPLogin(_ value: ScenarioValue) -> TOTPLoginCheckSpec? {
+        guard let login = mapping(value, allowed: ["url", "email"], secretSlots: ["password", "secret"]) else { return nil }
+        let url = required("url", in: login).flatMap(string)
+        let email = required("email", in: login).flatMap(string)
+        let password = secretReference("password", in: login)
+        let secret = secretReference("secret", in: login)
+        guard let url, let email, let password, let secret else { return nil }
+        return TOTPLoginCheckSpec(url: url, email: email, password: password, secret: secret)
+    }
+
+    func readSecretDecrypt(_ value: ScenarioValue) -> SecretDecryptCheckSpec? {
+        guard let decrypt = mapping(value, allowed: ["sql", "cipher"], secretSlots: ["secret"]) else { return nil }
+        let sql = required("sql", in: decrypt).flatMap(string)
+        let cipher = decrypt["cipher"].flatMap(readCipher)
+        let secret = secretReference("secret", in: decrypt)
+        guard let sql, let secret else { return nil }
+        return SecretDecryptCheckSpec(sql: sql, cipher: cipher ?? Self.supportedCiphers[0], secret: secret)
+    }
+
+    private func readCipher(_ value: ScenarioValue) -> String? {
+        guard let cipher = string(value) else { return nil }
+        guard Self.supportedCiphers.contains(cipher) else {
+            report("invalid value '\(cipher)' for \(value.displayPath): expected one of \(Self.supportedCiphers.joined(separator: ", "))",
+                   at: value.location, suggestion: SpellingSuggestion.closest(to: cipher, among: Self.supportedCiphers))
+            return nil
+        }
+        return cipher
+    }
+
+    /// The canary's expected token is a secret too: it is compared, never reported.
+    func readCanary(_ value: ScenarioValue) -> CanaryCheckSpec? {
+        guard let canary = mapping(value, allowed: ["query"], secretSlots: ["value"]) else { return nil }
+        let query = required("query", in: canary).flatMap(string)
+        let expected = secretReference("value", in: canary)
+        guard let query, let expected else { return nil }
+        return CanaryCheckSpec(query: query, value: expected)
+    }
+}
