@@ -3,7 +3,7 @@ import Foundation
 
 /// Turns SIGINT and SIGTERM into a call (which cancels the drill) instead of an abrupt exit,
 /// so teardown and the reports still happen.
-final class SignalHandlers: Sendable {
+final class SignalHandlers {
     private let sources: [any DispatchSourceSignal]
 
     init(onSignal: @escaping @Sendable (String) -> Void) {

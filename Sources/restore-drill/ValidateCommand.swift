@@ -9,12 +9,16 @@ struct ValidateCommand: ParsableCommand {
         discussion: "Prints FILE:LINE:COL: message for each problem. Exit code 0 when every file is valid, 2 otherwise."
     )
 
-    @Argument(help: "Scenario files to check.")
+    @Argument(help: "Scenario files to check (at least one).")
     var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("name at least one scenario file") }
+    }
 
     func run() throws {
         let result = ScenarioValidator.validate(paths: files)
-        print(result.output, terminator: result.output.hasSuffix("\n") ? "" : "\n")
+        result.lines.forEach { print($0) }
         throw ExitCode(result.exitCode)
     }
 }
