@@ -62,6 +62,7 @@ public final class DrillRunner: Sendable {
         judgeObjectives(state, &record)
 
         record.finishedAt = Date()
+        record.environment?.harnessPeakMemoryBytes = Self.peakResidentMemory()
         (record.verdict, record.exitCode) = DrillVerdict.judge(record)
         record.summary = secrets.redact(DrillVerdict.summary(record, interruption: interruption.current))
         observer.drillFinished(record)
@@ -356,6 +357,12 @@ public final class DrillRunner: Sendable {
     }
 
     // MARK: - Helpers
+
+    static func peakResidentMemory() -> Int64? {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
+        return Int64(usage.ru_maxrss) * 1024  // Linux reports KiB
+    }
 
     static func size(of path: String) -> Int64 {
         var isDirectory: ObjCBool = false

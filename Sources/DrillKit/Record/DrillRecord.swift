@@ -136,6 +136,8 @@ public struct EnvironmentFacts: Sendable, Codable, Equatable {
     public var serverVersion: String?
     public var restoreToolVersion: String?
     public var runAsUser: String?
+    /// The harness's own peak resident memory (children such as pg_restore excluded).
+    public var harnessPeakMemoryBytes: Int64?
 
     public init(targetKind: String, host: String, operatingSystem: String, harnessVersion: String) {
         self.targetKind = targetKind
