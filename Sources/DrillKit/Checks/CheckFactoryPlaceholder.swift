@@ -1,2 +1,0 @@
-// Replaced by the real factory when the checks land.
-public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? { nil }
