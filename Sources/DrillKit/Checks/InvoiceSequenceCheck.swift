@@ -279,7 +279,8 @@ public struct InvoiceSequenceCheck: DrillCheck {
         for series in summaries {
             let duplicates = series.duplicateInvoices
             transcript.observe(subject(series.key, "duplicates"), expected: "none",
-                               actual: duplicates == 0 ? "none" : "\(duplicates) extra invoices", ok: duplicates == 0)
+                               actual: duplicates == 0 ? "none" : CheckWording.count(duplicates, "extra invoice"),
+                               ok: duplicates == 0)
         }
         transcript.fail("invoice numbers are used more than once: "
                         + CheckWording.list(listed, limit: Self.listedDuplicates, total: total))
@@ -312,8 +313,8 @@ public struct InvoiceSequenceCheck: DrillCheck {
             for series in summaries where expected[series.key ?? "NULL"] == nil {
                 matches = false
                 let latest = series.latest.map(String.init) ?? "no valid number"
-                transcript.fail(label(series.key) + "\(CheckWording.count(series.invoices, "invoice")) up to \(latest) "
-                                + "were restored, but production reported none in this series")
+                transcript.fail(label(series.key) + "\(CheckWording.count(series.invoices, "invoice")) restored "
+                                + "(latest \(latest)), but production reported no invoices in this series")
                 transcript.observe(subject(series.key, "latest"), expected: "none", actual: latest, ok: false)
             }
         }

@@ -234,8 +234,9 @@ public struct MoneyCheck: DrillCheck {
 
     private func compareTotal(_ column: ColumnReference, currency: String, actual: String?, expected: Int64?,
                               source: String, transcript: CheckTranscript) -> Bool {
-        let label = currency == "*" ? "\(column)" : "\(column) in \(currency)"
-        let subject = currency == "*" ? "\(column) total" : "\(column) total (\(currency))"
+        let shownCurrency = CheckWording.quotedValue(currency == "NULL" ? nil : currency)
+        let label = currency == "*" ? "\(column)" : "\(column) in \(shownCurrency)"
+        let subject = currency == "*" ? "\(column) total" : "\(column) total (\(shownCurrency))"
         let ok = actual.flatMap { Int64($0) } == expected
         transcript.observe(subject, expected: expected.map(String.init) ?? "none",
                            actual: actual ?? "none", ok: ok)
@@ -243,15 +244,20 @@ public struct MoneyCheck: DrillCheck {
         switch (actual, expected) {
         case (let actual?, let expected?):
             let difference = Int64(actual).map { " (" + CheckWording.signedDifference($0, from: expected) + ")" } ?? ""
-            transcript.fail("\(label): \(actual) cents restored, \(source) \(expected)\(difference)")
+            transcript.fail("\(label): \(cents(actual)) restored, \(source) \(expected)\(difference)")
         case (let actual?, nil):
-            transcript.fail("\(label): \(actual) cents restored, but \(source) no amounts in \(currency)")
+            transcript.fail("\(label): \(cents(actual)) restored, but \(source) no amounts in \(shownCurrency)")
         case (nil, let expected?):
-            transcript.fail("\(label): no rows restored, \(source) \(expected) cents")
+            transcript.fail("\(label): no rows restored, \(source) \(CheckWording.count(expected, "cent"))")
         case (nil, nil):
             break
         }
         return false
+    }
+
+    /// `1 cent`, `4200 cents`; a sum that is not a whole number is shown as it came.
+    private func cents(_ total: String) -> String {
+        Int64(total).map { CheckWording.count($0, "cent") } ?? "\(total) cents"
     }
 
     /// The currency column applies to a money column only when both live in the same table.

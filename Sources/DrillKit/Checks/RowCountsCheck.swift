@@ -54,7 +54,10 @@ public struct RowCountsCheck: DrillCheck {
                 transcript.cannotVerify("the count of \(table) did not come back")
                 continue
             }
-            guard let wanted = expected[table] else { continue }
+            guard let wanted = expected[table] else {
+                transcript.observe(table, expected: "unknown", actual: String(actual), ok: false)
+                continue
+            }
             summaries.append(compare(table: table, actual: actual, expected: wanted, transcript: transcript))
         }
         let source = if case .manifest = settings.expect { "production" } else { "the scenario" }
