@@ -2,8 +2,8 @@
 /// the same answer on every run. Case matters: ISO codes are upper case, and `eur` in a
 /// currency column is exactly the kind of drift the money check exists to catch.
 enum ISO4217 {
-    /// List One, the codes in active use (178, as published in 2025), funds and
-    /// precious-metal codes included because they are valid ISO codes.
+    /// List One, the 178 codes in active use including 2024–2025's ZWG and XCG; funds and
+    /// precious-metal codes are included because they are valid ISO codes.
     static let activeCodes: [String] = [
         "AED", "AFN", "ALL", "AMD", "AOA", "ARS", "AUD", "AWG", "AZN",
         "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",

@@ -4,6 +4,11 @@ import Foundation
 /// series, the latest equals what production last issued, and the application's own
 /// next-number source agrees. Invoices are immutable (deleting one is forbidden), so a
 /// series that does not start at 1 lost its first invoices: nothing is allowed to prune them.
+///
+/// Numbers may be integers or text digits (leading zeros ignored, up to bigint's maximum);
+/// anything else, NULL and 0 included, fails as not a whole number from 1 up. Against the
+/// manifest, a restored series production did not report fails too (the manifest is taken in
+/// the dump's own snapshot); explicit `latest` values are compared only for the series they name.
 public struct InvoiceSequenceCheck: DrillCheck {
     public let spec: CheckSpec
     public let settings: InvoiceSequenceCheckSpec

@@ -2,6 +2,18 @@ import Foundation
 
 /// `money`: money columns are integer cents, the currency column holds ISO 4217 codes, the
 /// SUM per currency matches what production reported, and known rows hold known amounts.
+///
+/// Rules an operator can rely on:
+/// - Types: smallint, integer, bigint, and `numeric(p,0)` pass (exact, no fractions of a cent);
+///   float, real, `money`, unconstrained `numeric` and `numeric` with a scale fail.
+/// - Currency codes: ISO 4217 List One plus codes replaced since 2021 (HRK, ANG, …), upper
+///   case and exact; NULL counts as not a code.
+/// - Totals: grouped by the currency column when it is in the money column's table, else
+///   one total under `*`; a manifest holding only `*` is compared with the whole-column sum.
+///   Rows with a NULL currency are summed under `NULL`.
+/// - Spot checks: the row is found by `where` with parameters the server types from their
+///   columns; zero or several matching rows fail. With several money columns in the table,
+///   the spot check must name its `column`.
 public struct MoneyCheck: DrillCheck {
     public let spec: CheckSpec
     public let settings: MoneyCheckSpec

@@ -3,6 +3,9 @@ import Foundation
 /// `sequences`: every sequence owned by a column (serial or identity) is at or past the
 /// highest value in that column. A dump restored with sequences from an older state hands
 /// out numbers that already exist, and the first insert after the restore fails.
+///
+/// `ignore` takes `name` (schema public) or `schema.name`. A sequence feeding a column that
+/// is not a number cannot be compared and is an error until it is ignored.
 public struct SequencesCheck: DrillCheck {
     public let spec: CheckSpec
     public let settings: SequencesCheckSpec
