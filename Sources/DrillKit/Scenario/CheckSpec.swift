@@ -112,16 +112,20 @@ public struct MoneySpotCheck: Sendable, Equatable {
     public var whereEquals: [(column: String, value: ScalarValue)]
     public var cents: Int64
     public var currency: String?
+    /// Which money column holds `cents`; nil means the one column of `table` listed under `columns`.
+    public var column: String?
 
-    public init(table: String, whereEquals: [(column: String, value: ScalarValue)], cents: Int64, currency: String? = nil) {
+    public init(table: String, whereEquals: [(column: String, value: ScalarValue)], cents: Int64, currency: String? = nil,
+                column: String? = nil) {
         self.table = table
         self.whereEquals = whereEquals
         self.cents = cents
         self.currency = currency
+        self.column = column
     }
 
     public static func == (lhs: MoneySpotCheck, rhs: MoneySpotCheck) -> Bool {
-        lhs.table == rhs.table && lhs.cents == rhs.cents && lhs.currency == rhs.currency
+        lhs.table == rhs.table && lhs.cents == rhs.cents && lhs.currency == rhs.currency && lhs.column == rhs.column
             && lhs.whereEquals.map(\.column) == rhs.whereEquals.map(\.column)
             && lhs.whereEquals.map(\.value) == rhs.whereEquals.map(\.value)
     }

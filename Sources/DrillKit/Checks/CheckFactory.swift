@@ -1,0 +1,13 @@
+/// The check for one `checks:` entry, or nil for the kinds another module implements
+/// (`totp_login`, `secret_decrypt`, `http`, `command`): the runner asks each factory in turn.
+public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
+    switch spec.kind {
+    case .rowCounts(let settings): RowCountsCheck(spec: spec, settings: settings)
+    case .money(let settings): MoneyCheck(spec: spec, settings: settings)
+    case .invoiceSequence(let settings): InvoiceSequenceCheck(spec: spec, settings: settings)
+    case .sql(let settings): SQLCheck(spec: spec, settings: settings)
+    case .canary(let settings): CanaryCheck(spec: spec, settings: settings)
+    case .sequences(let settings): SequencesCheck(spec: spec, settings: settings)
+    case .totpLogin, .secretDecrypt, .http, .command: nil
+    }
+}
