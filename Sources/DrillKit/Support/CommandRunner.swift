@@ -62,13 +62,15 @@ public enum CommandRunner {
         onStandardOutputLine: (@Sendable (String) -> Void)? = nil,
         onStandardErrorLine: (@Sendable (String) -> Void)? = nil
     ) async throws -> CommandOutput {
+        var command = command
+        if let user = command.runAs {
+            // Not PlatformOptions.userID/groupID: they make swift-subprocess fork instead of
+            // posix_spawn, and the child can deadlock in setgroups (swift-subprocess #374).
+            command = Command(runuser, ["-u", user.name, "--", command.executable] + command.arguments,
+                              environment: command.environment, workingDirectory: command.workingDirectory)
+        }
         var options = PlatformOptions()
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(3))]
-        if let user = command.runAs {
-            options.userID = user.uid
-            options.groupID = user.gid
-            options.supplementaryGroups = [user.gid]
-        }
         let executable: Executable = command.executable.contains("/")
             ? .path(FilePath(command.executable)) : .name(command.executable)
         var updates: [Environment.Key: String?] = [:]
@@ -98,6 +100,10 @@ public enum CommandRunner {
         } catch let error as SubprocessError {
             throw CommandLaunchError(command: command.executable, reason: "\(error)")
         }
+    }
+
+    private static var runuser: String {
+        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "runuser"
     }
 
     private static func collect(
