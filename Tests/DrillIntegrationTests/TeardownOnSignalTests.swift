@@ -48,7 +48,7 @@ import Testing
         let scenario = try await Self.writeSlowDrill(in: scratch, name: drillName)
         let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("console.txt"))
 
-        let restoring = await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", scratch.file("big.dump")]).isEmpty }
+        let restoring = await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", "--dbname", scratch.file("big.dump")]).isEmpty }
         #expect(restoring, "pg_restore never started: \((try? String(contentsOfFile: scratch.file("console.txt"), encoding: .utf8)) ?? "")")
         let folders = Self.targetFolders(scenario: drillName)
         #expect(folders.count == 1)
@@ -61,7 +61,7 @@ import Testing
             #expect(LocalCluster.serverProcesses(using: folder + "/data").isEmpty)
         }
         #expect(Self.targetFolders(scenario: drillName).isEmpty)
-        #expect(processes(matching: ["pg_restore", scratch.file("big.dump")]).isEmpty)
+        #expect(processes(matching: ["pg_restore", "--dbname", scratch.file("big.dump")]).isEmpty)
 
         let reports = try FileManager.default.contentsOfDirectory(atPath: scratch.file("reports"))
         let json = try #require(reports.first { $0.hasSuffix(".json") })
@@ -82,7 +82,7 @@ import Testing
         let drillName = "killed-\(RandomToken.hex(bytes: 3))"
         let scenario = try await Self.writeSlowDrill(in: scratch, name: drillName)
         let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("console.txt"))
-        #expect(await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", scratch.file("big.dump")]).isEmpty })
+        #expect(await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", "--dbname", scratch.file("big.dump")]).isEmpty })
         kill(harness.processIdentifier, SIGKILL)
         harness.waitUntilExit()
 
