@@ -13,4 +13,22 @@ public enum RefStore {
     public static func schemaVersion(on connection: PostgresConnection) async throws -> Int? {
         try await Migrator.recordedHistory(on: connection).keys.max()
     }
+
+    /// Issues the invoice for an order with the next gapless number of the current year's
+    /// series, in its own transaction (see migration 0008 for the locking).
+    public static func issueInvoice(on connection: PostgresConnection, orderID: Int) async throws -> IssuedInvoice {
+        let result = try await connection.inTransaction { connection in
+            try await connection.query(
+                "SELECT id, order_id, series, number, total_cents, currency FROM issue_invoice($1::bigint)",
+                [String(orderID)])
+        }
+        guard let row = result.rows.first, row.count == 6,
+              let id = row[0].flatMap({ Int($0) }), let order = row[1].flatMap({ Int($0) }),
+              let series = row[2], let number = row[3].flatMap({ Int($0) }),
+              let total = row[4].flatMap({ Int($0) }), let currency = row[5]
+        else {
+            throw InvoiceIssueError(orderID: orderID)
+        }
+        return IssuedInvoice(id: id, orderID: order, series: series, number: number, totalCents: total, currency: currency)
+    }
 }
