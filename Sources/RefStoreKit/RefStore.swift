@@ -14,6 +14,24 @@ public enum RefStore {
         try await Migrator.recordedHistory(on: connection).keys.max()
     }
 
+    /// Generates the deterministic data set for `orders` orders in one transaction.
+    /// - Parameters:
+    ///   - reset: wipe existing data first; without it a database holding data is refused.
+    ///   - canary: secret stored in `drill_canary` (never logged or returned); nil leaves it alone.
+    ///   - onStepFinished: called as each phase finishes, for progress output.
+    public static func seed(
+        on connection: PostgresConnection,
+        orders: Int,
+        reset: Bool = false,
+        canary: String? = nil,
+        onStepFinished: (@Sendable (SeedStepTiming) -> Void)? = nil
+    ) async throws -> SeedSummary {
+        try await Seeder(
+            connection: connection, plan: try SeedPlan(orderCount: orders), reset: reset,
+            canary: canary, onStepFinished: onStepFinished
+        ).run()
+    }
+
     /// Issues the invoice for an order with the next gapless number of the current year's
     /// series, in its own transaction (see migration 0008 for the locking).
     public static func issueInvoice(on connection: PostgresConnection, orderID: Int) async throws -> IssuedInvoice {
