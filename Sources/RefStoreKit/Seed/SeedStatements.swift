@@ -53,15 +53,20 @@ enum SeedStatements {
     /// `$1` order count, `$2` customer count, `$3` product count (200: the line products step
     /// by 53, coprime to it, so an order's lines never repeat a product).
     ///
-    /// Orders and lines come from one statement so each line is drafted once and the order
-    /// total is, by construction, the sum of its lines. The `OFFSET 0` fences stop the planner
-    /// from inlining one draw's result into the next draw's key, which would multiply the
-    /// expression text (and the work) eightfold per level.
+    /// Orders and lines come from one statement. Each order's lines are drafted twice from the
+    /// same `linesOfOrder` SQL, once summed into the order total and once inserted, which is
+    /// cheaper than materialising two million lines and grouping them back by order. The
+    /// `OFFSET 0` fences stop the planner from inlining one draw's result into the next draw's
+    /// key, which would multiply the expression text (and the work) eightfold per level.
     static let ordersAndLines = """
         WITH currencies (code, rate_per_10000, share_from, share_to) AS (
             -- The customer's currency (fixed per customer) and a fixed conversion from EUR list prices.
             VALUES ('EUR', 10000, 0, 50), ('USD', 10850, 50, 70), ('GBP', 8550, 70, 82),
                    ('CHF', 9400, 82, 90), ('SEK', 114500, 90, 95), ('PLN', 43000, 95, 100)
+        ),
+        list_prices AS (
+            -- Product ids are 1...$3, so a price is an array lookup instead of a join per line.
+            SELECT array_agg(price_cents ORDER BY id) AS cents FROM products
         ),
         timed AS (
             -- Order i falls in the i-th of N equal slices of the window: ids grow with time.
@@ -81,53 +86,57 @@ enum SeedStatements {
             FROM eligible
             OFFSET 0
         ),
-        buying AS (
-            -- The buyer_index-th customer whose id is not a multiple of ten.
-            SELECT id, offset_seconds, buyer_index + buyer_index / 9 + 1 AS customer_id
-            FROM picked
+        order_plans AS (
+            -- customer_id: the buyer_index-th customer whose id is not a multiple of ten.
+            SELECT p.id, p.buyer_index + p.buyer_index / 9 + 1 AS customer_id, p.offset_seconds, d.status_draw, d.lines_draw
+            FROM picked AS p
+            CROSS JOIN LATERAL (SELECT \(draw("p.id", 4, 100)) AS status_draw, \(draw("p.id", 5, 10)) AS lines_draw OFFSET 0) AS d
+            OFFSET 0
+        ),
+        priced_orders AS (
+            SELECT o.id, o.customer_id, cur.code AS currency, cur.rate_per_10000,
+                   CASE WHEN o.status_draw < 10 THEN 'paid'
+                        WHEN o.status_draw < 22 THEN 'shipped'
+                        WHEN o.status_draw < 92 THEN 'delivered'
+                        ELSE 'refunded' END AS status,
+                   \(windowStart) + o.offset_seconds * interval '1 second' AS created_at,
+                   CASE WHEN o.lines_draw < 4 THEN 1 WHEN o.lines_draw < 7 THEN 2 WHEN o.lines_draw < 9 THEN 3 ELSE 4 END AS line_count
+            FROM order_plans AS o
+            CROSS JOIN LATERAL (SELECT \(draw("o.customer_id", 3, 100)) AS currency_draw OFFSET 0) AS c
+            JOIN currencies AS cur ON c.currency_draw >= cur.share_from AND c.currency_draw < cur.share_to
             OFFSET 0
         ),
         order_drafts AS MATERIALIZED (
-            SELECT b.id, b.customer_id, cur.code AS currency, cur.rate_per_10000,
-                   CASE WHEN d.status_draw < 10 THEN 'paid'
-                        WHEN d.status_draw < 22 THEN 'shipped'
-                        WHEN d.status_draw < 92 THEN 'delivered'
-                        ELSE 'refunded' END AS status,
-                   \(windowStart) + b.offset_seconds * interval '1 second' AS created_at,
-                   CASE WHEN d.lines_draw < 4 THEN 1 WHEN d.lines_draw < 7 THEN 2 WHEN d.lines_draw < 9 THEN 3 ELSE 4 END AS line_count
-            FROM buying AS b
-            CROSS JOIN LATERAL (
-                SELECT \(draw("b.customer_id", 3, 100)) AS currency_draw,
-                       \(draw("b.id", 4, 100)) AS status_draw,
-                       \(draw("b.id", 5, 10)) AS lines_draw
-                OFFSET 0
-            ) AS d
-            JOIN currencies AS cur ON d.currency_draw >= cur.share_from AND d.currency_draw < cur.share_to
-        ),
-        line_drafts AS MATERIALIZED (
-            SELECT o.id AS order_id, pos AS position, p.id AS product_id, q.quantity, u.unit_price_cents,
-                   q.quantity * u.unit_price_cents AS line_total_cents
-            FROM order_drafts AS o
-            CROSS JOIN LATERAL generate_series(1, o.line_count) AS pos
-            JOIN products AS p ON p.id = 1 + (\(draw("o.id", 6, "$3::bigint")) + (pos - 1) * 53) % $3::bigint
-            CROSS JOIN LATERAL (SELECT (p.price_cents * o.rate_per_10000 + 5000) / 10000 AS unit_price_cents) AS u
-            CROSS JOIN LATERAL (
-                SELECT CASE WHEN x.quantity_draw < 6 THEN 1 WHEN x.quantity_draw < 8 THEN 2 WHEN x.quantity_draw < 9 THEN 3 ELSE 5 END AS quantity
-                FROM (SELECT \(draw("o.id * 4 + pos", 7, 10)) AS quantity_draw OFFSET 0) AS x
-            ) AS q
+            SELECT o.*, totals.total_cents,
+                   -- Line ids number all lines densely in (order, position) order.
+                   sum(o.line_count) OVER (ORDER BY o.id) - o.line_count AS lines_before
+            FROM priced_orders AS o
+            CROSS JOIN list_prices AS prices
+            CROSS JOIN LATERAL (SELECT sum(line.line_total_cents) AS total_cents FROM (\(linesOfOrder)) AS line) AS totals
         ),
         new_orders AS (
             INSERT INTO orders (id, customer_id, currency, total_cents, status, created_at)
-            SELECT o.id, o.customer_id, o.currency, t.total_cents, o.status, o.created_at
-            FROM order_drafts AS o
-            JOIN (SELECT order_id, sum(line_total_cents) AS total_cents FROM line_drafts GROUP BY order_id) AS t
-              ON t.order_id = o.id
-            ORDER BY o.id
+            SELECT id, customer_id, currency, total_cents, status, created_at FROM order_drafts
         )
         INSERT INTO order_lines (id, order_id, position, product_id, quantity, unit_price_cents, line_total_cents)
-        SELECT row_number() OVER (ORDER BY order_id, position), order_id, position, product_id, quantity, unit_price_cents, line_total_cents
-        FROM line_drafts
-        ORDER BY order_id, position
+        SELECT o.lines_before + line.position, o.id, line.position, line.product_id, line.quantity,
+               line.unit_price_cents, line.line_total_cents
+        FROM order_drafts AS o
+        CROSS JOIN list_prices AS prices
+        CROSS JOIN LATERAL (\(linesOfOrder)) AS line
+        """
+
+    /// The lines of order `o` (with `prices` in scope), as a subquery. 1–4 distinct products,
+    /// mostly one of each, priced in the order's currency.
+    private static let linesOfOrder = """
+        SELECT pos AS position, d.product_id, d.quantity, u.unit_price_cents, d.quantity * u.unit_price_cents AS line_total_cents
+                FROM generate_series(1, o.line_count) AS pos
+                CROSS JOIN LATERAL (
+                    SELECT 1 + (\(draw("o.id", 6, "$3::bigint")) + (pos - 1) * 53) % $3::bigint AS product_id,
+                           CASE WHEN x.quantity_draw < 6 THEN 1 WHEN x.quantity_draw < 8 THEN 2 WHEN x.quantity_draw < 9 THEN 3 ELSE 5 END AS quantity
+                    FROM (SELECT \(draw("o.id * 4 + pos", 7, 10)) AS quantity_draw OFFSET 0) AS x
+                ) AS d
+                CROSS JOIN LATERAL (SELECT (prices.cents[d.product_id] * o.rate_per_10000 + 5000) / 10000 AS unit_price_cents) AS u
         """
 
     /// One invoice per order, issued up to two days after the order. Numbers count up from 1
