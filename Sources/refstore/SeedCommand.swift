@@ -41,6 +41,8 @@ struct SeedCommand: AsyncParsableCommand {
         print("seeding \(orderCount) orders\(reset ? " (resetting existing data)" : "")")
         let summary = try await RefStore.seed(on: database, orders: orderCount, reset: reset, canary: canary) { timing in
             print("  \(timing.step.rawValue): \(DurationText.format(timing.seconds))")
+            // Progress is only useful as it happens, also when stdout is a pipe to a CI log.
+            fflush(nil)
         }
         summary.reportLines.forEach { print($0) }
     }
