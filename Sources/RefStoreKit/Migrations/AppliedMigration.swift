@@ -7,5 +7,5 @@ public struct AppliedMigration: Sendable, Equatable {
     /// The duration in fractional seconds, for printing.
     public var seconds: Double { duration.seconds }
 
-    public var identifier: String { Migration(version: version, name: name, sql: "").identifier }
+    public var identifier: String { Migration.identifier(version: version, name: name) }
 }

@@ -17,7 +17,9 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// `0010_invoice_immutability`, the way SovEcom names its migration files.
-    public var identifier: String {
+    public var identifier: String { Self.identifier(version: version, name: name) }
+
+    static func identifier(version: Int, name: String) -> String {
         let digits = String(version)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "_" + name
     }

@@ -12,7 +12,7 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownVersion(version, name):
-            return "the database records migration \(Migration(version: version, name: name, sql: "").identifier), "
+            return "the database records migration \(Migration.identifier(version: version, name: name)), "
                 + "which this refstore does not know (it knows up to version \(Migration.latestVersion)); "
                 + "was it migrated by a newer refstore?"
         case let .nameMismatch(version, recorded, expected):
