@@ -36,6 +36,12 @@ private func scalar(_ connection: PostgresConnection, _ sql: String, _ parameter
 
 @Suite("RefStore migrations")
 struct RefStoreMigrationTests {
+    @Test func theCatalogCountsUpWithoutGapsAndEndsWithTheImmutabilityTrigger() {
+        #expect(Migration.all.map(\.version) == Array(1...Migration.all.count))
+        #expect(Migration.all.allSatisfy { $0.name.allSatisfy { $0.isLowercase || $0 == "_" } })
+        #expect(Migration.all.last?.identifier == "0010_invoice_immutability")
+    }
+
     @Test func migrateAppliesEveryMigrationOnceAndRecordsIt() async throws {
         try await withTestPostgres { postgres in
             try await withConnection(postgres) { connection in
@@ -122,7 +128,7 @@ struct RefStoreInvoiceTests {
                 #expect(second.series == first.series)
                 #expect(second.totalCents == 3998 && second.currency == "EUR")
 
-                // A second invoice for the same order fails, and its rollback returns the number.
+                // A second invoice for the same order is refused without using up a number.
                 await #expect(throws: PostgresError.self) {
                     try await RefStore.issueInvoice(on: connection, orderID: orders[0])
                 }
@@ -139,6 +145,38 @@ struct RefStoreInvoiceTests {
 
                 try await connection.query("UPDATE invoices SET pdf_path = 'invoices/x/1.pdf' WHERE id = $1::bigint", [String(first.id)])
                 #expect(try await scalar(connection, "SELECT pdf_path FROM invoices WHERE id = $1::bigint", [String(first.id)]) == "invoices/x/1.pdf")
+            }
+        }
+    }
+
+    @Test func concurrentIssuersAndRollbacksLeaveNoGaps() async throws {
+        try await withTestPostgres { postgres in
+            try await withConnection(postgres) { connection in
+                _ = try await RefStore.migrate(on: connection)
+                let orders = try await placeOrders(41, on: connection)
+
+                // A number drawn in a transaction that rolls back is handed out again.
+                try await connection.query("BEGIN")
+                let abandoned = try await scalar(connection, "SELECT number FROM issue_invoice($1::bigint)", [String(orders[40])])
+                try await connection.query("ROLLBACK")
+                #expect(abandoned == "1")
+
+                let issuers = 4
+                let numbers = try await withThrowingTaskGroup(of: [Int].self) { group in
+                    for issuer in 0..<issuers {
+                        group.addTask {
+                            let own = try await postgres.connect()
+                            defer { own.close() }
+                            var numbers: [Int] = []
+                            for order in stride(from: issuer, to: 40, by: issuers) {
+                                numbers.append(try await RefStore.issueInvoice(on: own, orderID: orders[order]).number)
+                            }
+                            return numbers
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                #expect(numbers.sorted() == Array(1...40))
             }
         }
     }
