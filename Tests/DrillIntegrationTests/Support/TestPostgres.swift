@@ -82,11 +82,24 @@ struct TestPostgres: Sendable {
     }
 
     private func run(_ tool: String, _ arguments: [String]) async throws {
-        let output = try await CommandRunner.run(Command(Self.binaries + "/" + tool, arguments,
-                                                         workingDirectory: directory, runAs: serverUser))
+        let output = try await CommandRunner.run(command(Self.binaries + "/" + tool, arguments))
         guard output.succeeded else {
             throw TestPostgresError("\(tool) failed (\(output.statusDescription)): \(output.errorTail())")
         }
+    }
+
+    /// Runs as `serverUser` through setpriv rather than CommandRunner's `runAs`: swift-subprocess
+    /// 1.0.2 applies `runAs` with glibc's setgroups/setgid/setuid in a child it made with a raw
+    /// clone3, where those wrappers can wait forever for the parent's other threads (seen here:
+    /// a test run hung in `__nptl_setxid`). setpriv switches user in a fresh single-threaded process.
+    private func command(_ executable: String, _ arguments: [String]) -> Command {
+        guard let serverUser else { return Command(executable, arguments, workingDirectory: directory) }
+        let switchUser = "/usr/bin/setpriv"
+        guard FileManager.default.isExecutableFile(atPath: switchUser) else {
+            return Command(executable, arguments, workingDirectory: directory, runAs: serverUser)
+        }
+        return Command(switchUser, ["--reuid=\(serverUser.uid)", "--regid=\(serverUser.gid)", "--init-groups", "--", executable]
+                                   + arguments, workingDirectory: directory)
     }
 }
 
