@@ -34,7 +34,7 @@ private func scalar(_ connection: PostgresConnection, _ sql: String, _ parameter
 
 // MARK: - Migrations
 
-@Suite("RefStore migrations")
+@Suite("RefStore migrations", .timeLimit(.minutes(2)))
 struct RefStoreMigrationTests {
     @Test func theCatalogCountsUpWithoutGapsAndEndsWithTheImmutabilityTrigger() {
         #expect(Migration.all.map(\.version) == Array(1...Migration.all.count))
@@ -98,7 +98,7 @@ struct RefStoreMigrationTests {
 
 // MARK: - Invoices
 
-@Suite("RefStore invoices")
+@Suite("RefStore invoices", .timeLimit(.minutes(2)))
 struct RefStoreInvoiceTests {
     /// One customer, one product and `count` orders, without the seed generator.
     private func placeOrders(_ count: Int, on connection: PostgresConnection) async throws -> [Int] {
@@ -269,7 +269,7 @@ private func schemaDefinitions(_ connection: PostgresConnection) async throws ->
         """)
 }
 
-@Suite("RefStore seed")
+@Suite("RefStore seed", .timeLimit(.minutes(2)))
 struct RefStoreSeedTests {
     static let orders = 500
 
