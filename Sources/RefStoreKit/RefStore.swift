@@ -1,1 +1,52 @@
 import DrillKit
+
+/// RefStore: a small stand-in for the SovEcom e-commerce database, for seeding throwaway
+/// "production" databases that drills then back up and restore.
+public enum RefStore {
+    /// Applies every compiled-in migration the database has not recorded, each in its own
+    /// transaction, and returns those it applied (empty when the schema was already current).
+    public static func migrate(on connection: PostgresConnection) async throws -> [AppliedMigration] {
+        try await Migrator(connection: connection, migrations: Migration.all).migrate()
+    }
+
+    /// The highest recorded migration version, or nil for a database RefStore never migrated.
+    public static func schemaVersion(on connection: PostgresConnection) async throws -> Int? {
+        try await Migrator.recordedHistory(on: connection).keys.max()
+    }
+
+    /// Generates the deterministic data set for `orders` orders in one transaction.
+    /// - Parameters:
+    ///   - reset: wipe existing data first; without it a database holding data is refused.
+    ///   - canary: secret stored in `drill_canary` (never logged or returned); nil leaves it alone.
+    ///   - onStepFinished: called as each phase finishes, for progress output.
+    public static func seed(
+        on connection: PostgresConnection,
+        orders: Int,
+        reset: Bool = false,
+        canary: String? = nil,
+        onStepFinished: (@Sendable (SeedStepTiming) -> Void)? = nil
+    ) async throws -> SeedSummary {
+        try await Seeder(
+            connection: connection, plan: try SeedPlan(orderCount: orders), reset: reset,
+            canary: canary, onStepFinished: onStepFinished
+        ).run()
+    }
+
+    /// Issues the invoice for an order with the next gapless number of the current year's
+    /// series, in its own transaction (see migration 0008 for the locking).
+    public static func issueInvoice(on connection: PostgresConnection, orderID: Int) async throws -> IssuedInvoice {
+        let result = try await connection.inTransaction { connection in
+            try await connection.query(
+                "SELECT id, order_id, series, number, total_cents, currency FROM issue_invoice($1::bigint)",
+                [String(orderID)])
+        }
+        guard let row = result.rows.first, row.count == 6,
+              let id = row[0].flatMap({ Int($0) }), let order = row[1].flatMap({ Int($0) }),
+              let series = row[2], let number = row[3].flatMap({ Int($0) }),
+              let total = row[4].flatMap({ Int($0) }), let currency = row[5]
+        else {
+            throw InvoiceIssueError(orderID: orderID)
+        }
+        return IssuedInvoice(id: id, orderID: order, series: series, number: number, totalCents: total, currency: currency)
+    }
+}
