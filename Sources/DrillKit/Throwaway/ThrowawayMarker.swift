@@ -32,9 +32,12 @@ public struct ThrowawayMarker: Sendable, Codable, Equatable {
     }
 }
 
-/// Whether a process id names a live process (EPERM still means it exists).
+/// Whether a process id names a live process (EPERM still means it exists). A zombie has
+/// exited: a daemonized postmaster is reaped by whichever init adopted it, sometimes late.
 public func processIsAlive(_ pid: Int32) -> Bool {
     guard pid > 0 else { return false }
-    if kill(pid, 0) == 0 { return true }
-    return errno == EPERM
+    guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let afterName = stat.range(of: ") ", options: .backwards) else { return true }
+    return stat[afterName.upperBound...].first != "Z"
 }
