@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# A throwaway "production" PostgreSQL filled with RefStore's shop data, and the dump a drill
+# restores, taken with its manifest in one snapshot. Sourced by scripts/demo.sh and
+# Benchmarks/drill-vs-manual.sh so both drill exactly the same kind of backup.
+#
+# Sets and uses: pgbin (the server programs), production (its folder while it runs).
+
+# Newest installed major version, as the drill's `postgres_bin: auto` picks it, so the dump
+# is never newer than the pg_restore that reads it.
+production_locate_pgbin() {
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ ! -x "$pgbin/initdb" ]; then
+    echo "${0##*/}: no PostgreSQL server found under /usr/lib/postgresql" >&2
+    return 2
+  fi
+}
+
+# PostgreSQL refuses to run as root; as root, its programs run as the postgres account.
+as_server() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Starts "production" with a database `refstore` and exports the PG* variables that reach it.
+# The password is random and known only to this shell (the environment, never argv), and the
+# server listens on a unix socket inside its own folder only.
+production_start() {
+  production=$(mktemp -d /tmp/refstore-production-XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$production"; fi
+  local password
+  password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  (
+    umask 077
+    printf '%s' "$password" > "$production/pw"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$production/pw"; fi
+    as_server "$pgbin/initdb" -D "$production/data" -U refstore --pwfile="$production/pw" \
+      --auth=scram-sha-256 -E UTF8 --locale=C >/dev/null
+    rm -f "$production/pw"
+    as_server "$pgbin/pg_ctl" -D "$production/data" -l "$production/server.log" -w \
+      -o "-c listen_addresses='' -c unix_socket_directories='$production' -c port=5433" start >/dev/null
+  )
+  export PGHOST="$production" PGPORT=5433 PGUSER=refstore PGPASSWORD="$password" PGDATABASE=refstore
+  "$pgbin/createdb" refstore
+}
+
+# Seeds the shop and writes DUMP, DUMP.sha256 and MANIFEST from one snapshot.
+# The caller exports DRILL_CANARY first: seeding plants it, the drill proves it came back.
+# Usage: production_seed_and_dump BIN_DIR SIZE SCENARIO DUMP MANIFEST
+production_seed_and_dump() {
+  local bin=$1 size=$2 scenario=$3 dump=$4 manifest=$5
+  : "${DRILL_CANARY:?export DRILL_CANARY before seeding}"
+  "$bin/refstore" migrate
+  "$bin/refstore" seed --size "$size"
+  "$bin/restore-drill" manifest --scenario "$scenario" \
+    --exec "'$pgbin/pg_dump' -Fc --no-owner --no-privileges --snapshot={snapshot} -f '$dump'" \
+    --dump "$dump" --out "$manifest"
+}
+
+# Stops "production" and removes it. Safe to call twice and from an EXIT trap.
+production_stop() {
+  if [ -n "${production:-}" ]; then
+    as_server "$pgbin/pg_ctl" -D "$production/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$production"
+    production=
+  fi
+  unset PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+}
