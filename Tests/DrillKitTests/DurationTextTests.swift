@@ -19,3 +19,11 @@ import Testing
         #expect(SizeText.parse("KiB") == nil)
     }
 }
+
+@Suite struct PostgresVersionTextTests {
+    @Test func readsTheVersionFromDistributionBuilds() {
+        #expect(PostgresBinaries.versionNumber(in: "pg_restore (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)\n") == "15.18")
+        #expect(PostgresBinaries.versionNumber(in: "pg_restore (PostgreSQL) 17.2\n") == "17.2")
+        #expect(PostgresBinaries.versionNumber(in: "no version here") == nil)
+    }
+}
