@@ -7,8 +7,9 @@ public enum DrillVerdict {
             + [record.rto?.verdict, record.rpo?.verdict, record.teardown?.verdict].compactMap { $0 }
         if parts.contains(.error) { return (.error, 2) }
         if parts.contains(.fail) { return (.fail, 1) }
-        // A drill that measured nothing proves nothing.
-        guard record.checks.contains(where: { $0.verdict == .pass }), record.rto?.verdict == .pass else { return (.error, 2) }
+        // A drill that verified nothing, or could not measure an objective, proves nothing.
+        guard record.checks.contains(where: { $0.verdict == .pass }), record.rto?.verdict == .pass,
+              record.rpo?.verdict == .pass else { return (.error, 2) }
         return (.pass, 0)
     }
 
