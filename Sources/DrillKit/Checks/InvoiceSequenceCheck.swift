@@ -158,6 +158,7 @@ public struct InvoiceSequenceCheck: DrillCheck {
     }
 
     private func summarize(transcript: CheckTranscript) async throws -> [SeriesSummary] {
+        if try await uniquenessIsEnforced(transcript: transcript) { return try await summarizeUniqueIntegers(transcript: transcript) }
         let sql = numberedInvoices + """
 
             SELECT series::text AS series,
@@ -173,6 +174,50 @@ public struct InvoiceSequenceCheck: DrillCheck {
         return try await transcript.query(sql).rows.map { row in
             SeriesSummary(key: row[0], invoices: Int64(row[1] ?? "") ?? 0, numbered: Int64(row[2] ?? "") ?? 0,
                           distinctNumbers: Int64(row[3] ?? "") ?? 0, latest: row[4].flatMap { Int64($0) })
+        }
+    }
+
+    /// True when the restored catalog itself guarantees that no number repeats within a series:
+    /// an integer number column, a NOT NULL series, and a valid, non-partial unique index on
+    /// exactly those columns (rebuilt by the restore, which would have failed on a duplicate).
+    private func uniquenessIsEnforced(transcript: CheckTranscript) async throws -> Bool {
+        let keyColumns = [settings.column] + (settings.series.map { [$0] } ?? [])
+        let sql = """
+            SELECT (SELECT t.typname IN ('int2', 'int4', 'int8') FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                    WHERE a.attrelid = to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped)
+               AND coalesce((SELECT a.attnotnull FROM pg_attribute a
+                             WHERE a.attrelid = to_regclass($1) AND a.attname = $3 AND NOT a.attisdropped), $3 IS NULL)
+               AND EXISTS (SELECT 1 FROM pg_index i
+                           WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indisvalid
+                             AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnatts = cardinality($4::text[])
+                             AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a
+                                  WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey))
+                                 = (SELECT array_agg(c ORDER BY c) FROM unnest($4::text[]) AS c))
+            """
+        let result = try await transcript.query(sql, [settings.table, settings.column, settings.series,
+                                                      PostgresArrayLiteral.text(keyColumns)])
+        return result.scalar == "t"
+    }
+
+    /// One pass without sorting: with uniqueness enforced, the numbers from 1 up are distinct,
+    /// so a series is gapless exactly when it holds `latest` of them.
+    private func summarizeUniqueIntegers(transcript: CheckTranscript) async throws -> [SeriesSummary] {
+        let number = settings.column.sqlIdentifier
+        let series = settings.series.map(\.sqlIdentifier) ?? "''::text"
+        let sql = """
+            SELECT \(series)::text AS series,
+                   count(*) AS invoices,
+                   count(*) FILTER (WHERE \(number) >= 1) AS numbered,
+                   max(\(number)) FILTER (WHERE \(number) >= 1) AS latest
+            FROM \(settings.table.sqlQualifiedIdentifier)
+            GROUP BY 1
+            ORDER BY 1
+            LIMIT \(Self.seriesLimit + 1)
+            """
+        return try await transcript.query(sql).rows.map { row in
+            let numbered = Int64(row[2] ?? "") ?? 0
+            return SeriesSummary(key: row[0], invoices: Int64(row[1] ?? "") ?? 0, numbered: numbered,
+                                 distinctNumbers: numbered, latest: row[3].flatMap { Int64($0) })
         }
     }
 

@@ -32,6 +32,35 @@ import Testing
         }
     }
 
+    /// With a unique index on (series, number) the catalog rules out duplicates, so the check
+    /// summarises in one unsorted pass; it must still find every gap and the latest mismatch.
+    @Test func uniqueIndexTakesTheOnePassSummaryAndStillFindsGaps() async throws {
+        try await withRestoredDatabase { db in
+            try await db.execute(script: """
+                CREATE TABLE invoices (id bigserial PRIMARY KEY, series text NOT NULL, number bigint NOT NULL, UNIQUE (series, number));
+                INSERT INTO invoices (series, number) SELECT s, n FROM unnest(ARRAY['2025', '2026']) s, generate_series(1, 300) n;
+                """)
+            let spec = InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest)
+            let manifest = testManifest(invoiceLatest: ["invoices.number": ["2025": 300, "2026": 300]])
+            let healthy = try await run(.invoiceSequence(spec), on: db, manifest: manifest)
+            #expect(healthy.verdict == .pass, "\(healthy.message)")
+            #expect(healthy.queries.contains { $0.contains("FILTER (WHERE") })
+            #expect(!healthy.queries.contains { $0.contains("count(DISTINCT") })
+
+            try await db.execute(script: "DELETE FROM invoices WHERE series = '2026' AND number IN (7, 8, 300)")
+            let broken = try await run(.invoiceSequence(spec), on: db, manifest: manifest)
+            #expect(broken.verdict == .fail)
+            #expect(broken.message.contains("series 2026: missing 7–8"), "\(broken.message)")
+            #expect(broken.message.contains("latest"), "\(broken.message)")
+
+            // Without the unique index the catalog guarantees nothing: the sorted count runs.
+            try await db.execute(script: "ALTER TABLE invoices DROP CONSTRAINT invoices_series_number_key")
+            let unguarded = try await run(.invoiceSequence(spec), on: db, manifest: manifest)
+            #expect(unguarded.queries.contains { $0.contains("count(DISTINCT") })
+            #expect(unguarded.message == broken.message)
+        }
+    }
+
     @Test func duplicatesALatestMismatchAndAWrongNextNumberEachFail() async throws {
         try await withRestoredDatabase { db in
             try await db.execute(script: Self.unseriesed + """
