@@ -272,34 +272,79 @@ public final class DrillRunner: Sendable {
         return (outcome.message, outcome.evidence)
     }
 
+    /// Runs the checks side by side, each on its own connection: they are independent
+    /// read-only queries, and on a big restore they are most of what follows the restore.
     private func runChecks(_ state: inout State, _ record: inout DrillRecord, restored: Bool) async {
-        let connection = state.connection
-        for spec in scenario.checks {
-            let check = makeCheck(spec)
-            let name = check?.displayName ?? spec.kind.key
-            var result = CheckRecord(id: spec.path, kind: spec.kind.key, name: name, verdict: .skipped, line: spec.location.line)
-            if let reason = interruption.current ?? (Task.isCancelled ? "cancellation" : nil) {
-                result.message = "skipped: interrupted by \(reason)"
-            } else if !restored {
-                result.message = "skipped: the restore did not pass"
-            } else if let check, let connection {
-                let clock = ContinuousClock.now
-                let outcome = await check.run(in: CheckContext(connection: connection, manifest: state.manifest, secrets: secrets))
-                result.durationSeconds = (ContinuousClock.now - clock).seconds
-                result.verdict = outcome.verdict
-                result.message = secrets.redact(outcome.message)
-                result.observations = outcome.observations.map {
-                    Observation(subject: $0.subject, expected: secrets.redact($0.expected), actual: secrets.redact($0.actual), ok: $0.ok)
-                }
-                result.queries = outcome.queries.map(secrets.redact)
-            } else {
-                result.verdict = .error
-                result.message = "could not run: no connection to the restored database"
-            }
-            record.checks.append(result)
-            observer.checkFinished(result)
+        let specs = scenario.checks
+        var results = specs.map { spec in
+            CheckRecord(id: spec.path, kind: spec.kind.key, name: makeCheck(spec)?.displayName ?? spec.kind.key,
+                        verdict: .skipped, line: spec.location.line)
         }
-        if restored, interruption.current == nil, !Task.isCancelled { state.rtoEnd = ContinuousClock.now }
+        let skipReason = (interruption.current ?? (Task.isCancelled ? "cancellation" : nil)).map { "skipped: interrupted by \($0)" }
+            ?? (restored ? nil : "skipped: the restore did not pass")
+        if let skipReason {
+            for index in results.indices {
+                results[index].message = skipReason
+                observer.checkFinished(results[index])
+            }
+            record.checks = results
+            return
+        }
+        let parameters = state.cluster?.connectionParameters(database: scenario.environment.database.name)
+        let manifest = state.manifest
+        let width = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        await withTaskGroup(of: (Int, CheckRecord).self) { group in
+            var next = 0
+            while next < min(width, specs.count) {
+                let index = next, start = results[index]
+                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest)) }
+                next += 1
+            }
+            for await (index, result) in group {
+                results[index] = result
+                observer.checkFinished(result)
+                if next < specs.count {
+                    let index = next, start = results[index]
+                    group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest)) }
+                    next += 1
+                }
+            }
+        }
+        record.checks = results
+        if interruption.current == nil, !Task.isCancelled { state.rtoEnd = ContinuousClock.now }
+    }
+
+    private func runCheck(_ spec: CheckSpec, _ start: CheckRecord, parameters: ConnectionParameters?, manifest: Manifest?) async -> CheckRecord {
+        var result = start
+        if let reason = interruption.current {
+            result.message = "skipped: interrupted by \(reason)"
+            return result
+        }
+        guard let check = makeCheck(spec), let parameters else {
+            result.verdict = .error
+            result.message = "could not run: no check of this kind, or no restored database to run it on"
+            return result
+        }
+        let clock = ContinuousClock.now
+        let outcome: CheckOutcome
+        do {
+            let connection = try await PostgresConnection.connect(parameters)
+            outcome = await check.run(in: CheckContext(connection: connection, manifest: manifest, secrets: secrets))
+            connection.close()
+        } catch {
+            outcome = CheckOutcome(verdict: .error, message: "could not connect to the restored database: \(error)")
+        }
+        result.durationSeconds = (ContinuousClock.now - clock).seconds
+        result.verdict = outcome.verdict
+        result.message = secrets.redact(outcome.message)
+        if let reason = interruption.current, outcome.verdict == .error {
+            result.message = "interrupted by \(reason): " + (result.message ?? "")
+        }
+        result.observations = outcome.observations.map {
+            Observation(subject: $0.subject, expected: secrets.redact($0.expected), actual: secrets.redact($0.actual), ok: $0.ok)
+        }
+        result.queries = outcome.queries.map(secrets.redact)
+        return result
     }
 
     private func tearDown(_ state: inout State, _ record: inout DrillRecord) async {
