@@ -48,7 +48,7 @@ public enum ArchiveInspector {
         let localMajor = Int(pgRestoreVersion.split(separator: ".").first ?? "") ?? 0
         if header.versionNumber > ArchiveHeader.newestReadableFormat(pgRestoreMajor: localMajor) {
             return .failure(RestoreFindings.archiveTooNew(archiveFormat: header.formatVersion, pgDumpVersion: header.pgDumpVersion,
-                                                          localMajor: localMajor, localVersion: pgRestoreVersion))
+                                                          localVersion: pgRestoreVersion))
         }
         let listing = try await CommandRunner.run(Command(binaries.pgRestore, ["--list", path]))
         try Task.checkCancellation()

@@ -47,7 +47,7 @@ public enum RestoreFindings {
                 explanation: "The dump restored without errors but holds no tables: it was taken from an empty or wrong database. This backup would bring nothing back.")
     }
 
-    public static func archiveTooNew(archiveFormat: String, pgDumpVersion: String?, localMajor: Int, localVersion: String) -> Finding {
+    public static func archiveTooNew(archiveFormat: String, pgDumpVersion: String?, localVersion: String) -> Finding {
         let neededMajor = pgDumpVersion.flatMap { Int($0.split(separator: ".").first ?? "") }
         let install = neededMajor.map { "Install PostgreSQL \($0)'s client and server (Debian/Ubuntu: postgresql-\($0) from apt.postgresql.org) and point environment.local.postgres_bin at /usr/lib/postgresql/\($0)/bin." }
             ?? "Install the PostgreSQL version that made the dump and point environment.local.postgres_bin at its bin folder."

@@ -174,7 +174,7 @@ public final class LocalCluster: Sendable {
         let dataDirectory = directory + "/data"
         if let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
            let pid = text.split(separator: "\n").first.flatMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }),
-           processIsAlive(pid), isPostmaster(pid: pid, dataDirectory: dataDirectory) {
+           processIsAlive(pid), isPostmaster(pid) {
             kill(pid, SIGQUIT)
             var stopped = await waitForExit(pid: pid, seconds: 15)
             if !stopped {
@@ -203,8 +203,16 @@ public final class LocalCluster: Sendable {
                 leftovers.append("folder \(directory) could not be removed: \(error.localizedDescription)")
             }
         }
+        // Look again, after the fact: the evidence is what is still there, not what was attempted.
+        let survivors = serverProcesses(using: dataDirectory)
+        if !survivors.isEmpty {
+            leftovers.append("PostgreSQL processes \(survivors.map(String.init).joined(separator: ", ")) still serve \(dataDirectory)")
+        }
         if FileManager.default.fileExists(atPath: directory) && !leftovers.contains(where: { $0.contains(directory) }) {
             leftovers.append("folder \(directory) still exists")
+        }
+        if leftovers.isEmpty, !actions.isEmpty {
+            actions.append("verified: no server process serves \(dataDirectory) and the folder is gone")
         }
         return (actions, leftovers)
     }
@@ -219,7 +227,7 @@ public final class LocalCluster: Sendable {
         return true
     }
 
-    private static func isPostmaster(pid: Int32, dataDirectory: String) -> Bool {
+    private static func isPostmaster(_ pid: Int32) -> Bool {
         commandLine(of: pid).map { $0.contains("postgres") } ?? false
     }
 
