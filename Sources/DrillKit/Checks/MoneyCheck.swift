@@ -211,21 +211,9 @@ public struct MoneyCheck: DrillCheck {
     /// Per-currency sums as text (a sum can outgrow 64 bits); `*` when the column is not grouped.
     private func sumPerCurrency(of column: ColumnReference, expectedKeys: Set<String>, restored: RestoredMoneyColumns,
                                 transcript: CheckTranscript) async -> [String: String]? {
-        let money = column.column.sqlIdentifier
-        let table = column.qualifiedTable.sqlQualifiedIdentifier
-        let sql: String
         // A manifest holding only `*` summed the column whole; compare like with like.
-        if let currency = currencyColumn(for: column), restored.currencyColumnExists, expectedKeys != ["*"] {
-            sql = """
-                SELECT \(currency.column.sqlIdentifier)::text AS currency, sum(\(money))::text AS total
-                FROM \(table)
-                GROUP BY 1
-                ORDER BY 1
-                LIMIT \(Self.currencyGroupLimit + 1)
-                """
-        } else {
-            sql = "SELECT '*' AS currency, coalesce(sum(\(money)), 0)::text AS total FROM \(table)"
-        }
+        let grouped = restored.currencyColumnExists && expectedKeys != ["*"] ? currencyColumn(for: column) : nil
+        let sql = MoneyTotals.query(for: column, groupedBy: grouped, limit: Self.currencyGroupLimit + 1)
         do {
             let result = try await transcript.query(sql)
             if result.rows.count > Self.currencyGroupLimit {
@@ -274,9 +262,7 @@ public struct MoneyCheck: DrillCheck {
 
     /// The currency column applies to a money column only when both live in the same table.
     private func currencyColumn(for column: ColumnReference) -> ColumnReference? {
-        guard let currency = settings.currencyColumn,
-              Manifest.qualified(currency.qualifiedTable) == Manifest.qualified(column.qualifiedTable) else { return nil }
-        return currency
+        MoneyTotals.groupingColumn(for: column, currency: settings.currencyColumn)
     }
 
     // MARK: Spot checks

@@ -85,13 +85,7 @@ public struct ManifestTaker: Sendable {
     }
 
     private func moneyTotals(_ db: PostgresConnection, column: ColumnReference, currency: ColumnReference?) async throws -> [String: Int64] {
-        let table = column.qualifiedTable.sqlQualifiedIdentifier
-        let sql: String
-        if let currency, currency.qualifiedTable == column.qualifiedTable {
-            sql = "SELECT \(currency.column.sqlIdentifier)::text, sum(\(column.column.sqlIdentifier))::text FROM \(table) GROUP BY 1"
-        } else {
-            sql = "SELECT '*', coalesce(sum(\(column.column.sqlIdentifier)), 0)::text FROM \(table)"
-        }
+        let sql = MoneyTotals.query(for: column, groupedBy: MoneyTotals.groupingColumn(for: column, currency: currency))
         var totals: [String: Int64] = [:]
         for row in try await db.query(sql).rows {
             // A float column sums to text like 1234.5; record what it rounds to, the money check flags the type.

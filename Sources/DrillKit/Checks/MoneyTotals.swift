@@ -1,0 +1,27 @@
+/// How a money column is totalled. Production's manifest and the money check must total a
+/// column the same way or they compare different things, so both take the rule from here:
+/// per currency when the currency column lives in the money column's table, else the whole
+/// column under `*`. Sums come back as text: they can outgrow 64 bits.
+enum MoneyTotals {
+    static func groupingColumn(for column: ColumnReference, currency: ColumnReference?) -> ColumnReference? {
+        guard let currency, Manifest.qualified(currency.qualifiedTable) == Manifest.qualified(column.qualifiedTable) else {
+            return nil
+        }
+        return currency
+    }
+
+    /// Rows of (currency, total); with `limit`, at most `limit` groups in currency order.
+    static func query(for column: ColumnReference, groupedBy currency: ColumnReference?, limit: Int? = nil) -> String {
+        let money = column.column.sqlIdentifier
+        let table = column.qualifiedTable.sqlQualifiedIdentifier
+        guard let currency else {
+            return "SELECT '*' AS currency, coalesce(sum(\(money)), 0)::text AS total FROM \(table)"
+        }
+        return """
+            SELECT \(currency.column.sqlIdentifier)::text AS currency, sum(\(money))::text AS total
+            FROM \(table)
+            GROUP BY 1
+            ORDER BY 1
+            """ + (limit.map { "\nLIMIT \($0)" } ?? "")
+    }
+}
