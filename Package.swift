@@ -30,13 +30,17 @@ let package = Package(
             ]
         ),
         .target(name: "RefStoreKit", dependencies: ["DrillKit"]),
-        .executableTarget(
-            name: "restore-drill",
+        .target(
+            name: "DrillCommandLine",
             dependencies: ["DrillKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
+            name: "restore-drill",
+            dependencies: ["DrillKit", "DrillCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
             name: "refstore",
-            dependencies: ["RefStoreKit", "DrillKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["RefStoreKit", "DrillKit", "DrillCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "DrillKitTests", dependencies: ["DrillKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DrillIntegrationTests", dependencies: ["DrillKit", "RefStoreKit"]),

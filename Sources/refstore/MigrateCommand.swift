@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillCommandLine
 import DrillKit
 import RefStoreKit
 
@@ -11,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let database = try await connection.connect()
+        let database = try await connection.connect(applicationName: "refstore")
         defer { database.close() }
         let applied = try await RefStore.migrate(on: database)
         if applied.isEmpty {

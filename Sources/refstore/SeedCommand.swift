@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillCommandLine
 import DrillKit
 import Foundation
 import RefStoreKit
@@ -36,7 +37,7 @@ struct SeedCommand: AsyncParsableCommand {
     func run() async throws {
         let orderCount = orders ?? (size ?? .small).orderCount
         let canary = ProcessInfo.processInfo.environment["DRILL_CANARY"]
-        let database = try await connection.connect()
+        let database = try await connection.connect(applicationName: "refstore")
         defer { database.close() }
         print("seeding \(orderCount) orders\(reset ? " (resetting existing data)" : "")")
         let summary = try await RefStore.seed(on: database, orders: orderCount, reset: reset, canary: canary) { timing in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillCommandLine
 import DrillKit
 import Foundation
 
@@ -25,17 +26,7 @@ struct ManifestCommand: AsyncParsableCommand {
     @Option(help: "A scenario whose money and invoice_sequence checks say what to total.")
     var scenario: String?
 
-    @Option(help: "Database server host or socket folder (default: PGHOST).")
-    var host: String?
-
-    @Option(help: "Database server port (default: PGPORT).")
-    var port: Int?
-
-    @Option(help: "Database user (default: PGUSER).")
-    var user: String?
-
-    @Option(help: "Database name (default: PGDATABASE).")
-    var dbname: String?
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "A shell command that writes the dump; {snapshot} is replaced by the snapshot id.")
     var exec: String?
@@ -56,9 +47,7 @@ struct ManifestCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        var parameters = ConnectionParameters(host: host, port: port, user: user, database: dbname)
-        parameters.applicationName = "restore-drill manifest"
-        let taker = ManifestTaker(connection: parameters, checks: checks, exec: exec, dumpPath: dump)
+        let taker = ManifestTaker(connection: connection.parameters(applicationName: "restore-drill manifest"), checks: checks, exec: exec, dumpPath: dump)
         let manifest: Manifest
         do {
             manifest = try await taker.take { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
