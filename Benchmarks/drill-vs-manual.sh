@@ -125,8 +125,12 @@ write_check_queries() {
     def sql_literal: "'"'"'" + gsub("'"'"'"; "'"'"''"'"'") + "'"'"'";
     def array_literal:
       "{" + (map(if . == null then "NULL" else "\"" + (gsub("\\\\"; "\\\\") | gsub("\""; "\\\"")) + "\"" end) | join(",")) + "}";
-    .checks | to_entries[] | .key as $check_index | .value as $check
-    | $check.queries | to_entries[] | "q\($check_index)_\(.key)" as $name | .value as $sql
+    # A statement several checks share (one pass over a table) was sent once: replay it once.
+    [.checks | to_entries[] | .key as $check_index | .value as $check
+     | $check.queries | to_entries[] | {check: $check, name: "q\($check_index)_\(.key)", sql: .value}]
+    | reduce .[] as $query ([];
+        if ($query.sql | test("\\$[0-9]") | not) and any(.[]; .sql == $query.sql) then . else . + [$query] end)
+    | .[] | .check as $check | .name as $name | .sql as $sql
     | if ($sql | test("\\$[0-9]") | not) then $sql + ";"
       else
         (if ($sql | contains("unnest($1::text[], $2::text[])")) then

@@ -8,7 +8,8 @@ final class CheckTranscript {
     /// lost it (or never had it), which is a wrong answer about the data, not a broken check.
     static let missingObjectStates: Set<String> = ["42P01", "42703", "3F000"]
 
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
+    let sharedScans: SharedTableScans?
     private let secrets: SecretStore
     private(set) var queries: [String] = []
     private(set) var observations: [Observation] = []
@@ -17,6 +18,7 @@ final class CheckTranscript {
 
     init(_ context: CheckContext) {
         self.connection = context.connection
+        self.sharedScans = context.sharedScans
         self.secrets = context.secrets
     }
 
@@ -28,6 +30,11 @@ final class CheckTranscript {
     func query(_ sql: String, _ parameters: [String?] = []) async throws -> QueryResult {
         if queries.last != sql { queries.append(sql) }
         return try await connection.query(sql, parameters)
+    }
+
+    /// Records a statement another check sent whose answer this one used.
+    func recordShared(_ sql: String) {
+        if !queries.contains(sql) { queries.append(sql) }
     }
 
     func observe(_ subject: String, expected: String, actual: String, ok: Bool) {

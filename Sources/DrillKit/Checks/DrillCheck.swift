@@ -6,11 +6,15 @@ public struct CheckContext: Sendable {
     public var connection: PostgresConnection
     public var manifest: Manifest?
     public var secrets: SecretStore
+    /// Whole-table aggregates computed once for all the drill's checks; nil: each check scans on its own.
+    public var sharedScans: SharedTableScans?
 
-    public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore) {
+    public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
+                sharedScans: SharedTableScans? = nil) {
         self.connection = connection
         self.manifest = manifest
         self.secrets = secrets
+        self.sharedScans = sharedScans
     }
 }
 
@@ -34,5 +38,11 @@ public protocol DrillCheck: Sendable {
     var spec: CheckSpec { get }
     /// A short human name for reports (`row counts: orders, customers`).
     var displayName: String { get }
+    /// The whole-table aggregates it will compute, so checks that scan the same table can share one pass.
+    var tableScanNeeds: [TableScanNeed] { get }
     func run(in context: CheckContext) async -> CheckOutcome
+}
+
+extension DrillCheck {
+    public var tableScanNeeds: [TableScanNeed] { [] }
 }

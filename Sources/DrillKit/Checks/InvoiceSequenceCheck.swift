@@ -29,6 +29,11 @@ public struct InvoiceSequenceCheck: DrillCheck {
 
     private var numberColumn: String { "\(settings.table).\(settings.column)" }
 
+    public var tableScanNeeds: [TableScanNeed] {
+        [TableScanNeed(table: settings.table.sqlQualifiedIdentifier,
+                       .invoiceNumbers(number: settings.column, series: settings.series))]
+    }
+
     /// What one series looks like after the restore. `key` is the series as text, nil for a
     /// NULL series, and `""` when the scenario names no series column (the manifest's key).
     struct SeriesSummary {
@@ -202,6 +207,13 @@ public struct InvoiceSequenceCheck: DrillCheck {
     /// One pass without sorting: with uniqueness enforced, the numbers from 1 up are distinct,
     /// so a series is gapless exactly when it holds `latest` of them.
     private func summarizeUniqueIntegers(transcript: CheckTranscript) async throws -> [SeriesSummary] {
+        if let groups = await transcript.sharedInvoiceNumbers(settings.column, in: settings.table.sqlQualifiedIdentifier,
+                                                              series: settings.series) {
+            return groups.map {
+                SeriesSummary(key: $0.series, invoices: $0.invoices, numbered: $0.numbered,
+                              distinctNumbers: $0.numbered, latest: $0.latest)
+            }
+        }
         let number = settings.column.sqlIdentifier
         let series = settings.series.map(\.sqlIdentifier) ?? "''::text"
         let sql = """

@@ -30,6 +30,19 @@ public struct MoneyCheck: DrillCheck {
 
     public var displayName: String { "money: " + settings.columns.map(\.description).joined(separator: ", ") }
 
+    public var tableScanNeeds: [TableScanNeed] {
+        var needs = settings.currencyColumn.map {
+            [TableScanNeed(table: $0.qualifiedTable.sqlQualifiedIdentifier, .valueCounts(column: $0.column))]
+        } ?? []
+        if settings.totals != nil {
+            needs += settings.columns.map { column in
+                TableScanNeed(table: column.qualifiedTable.sqlQualifiedIdentifier,
+                              .total(column: column.column, groupedBy: currencyColumn(for: column)?.column))
+            }
+        }
+        return needs
+    }
+
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
         guard !settings.columns.isEmpty else {
@@ -121,6 +134,10 @@ public struct MoneyCheck: DrillCheck {
 
     /// True when every value is an accepted code.
     private func checkCurrencyCodes(in column: ColumnReference, transcript: CheckTranscript) async -> Bool {
+        if let counts = await transcript.sharedValueCounts(of: column.column, in: column.qualifiedTable.sqlQualifiedIdentifier),
+           counts.count <= Self.currencyGroupLimit {
+            return judgeCurrencyCodes(in: column, counts: counts, transcript: transcript)
+        }
         let currency = column.column.sqlIdentifier
         let sql = """
             SELECT \(currency)::text AS code,
@@ -135,25 +152,47 @@ public struct MoneyCheck: DrillCheck {
             """
         do {
             let result = try await transcript.query(sql, [PostgresArrayLiteral.text(ISO4217.acceptedCodes)])
-            guard let first = result.rows.first else {
-                transcript.observe("\(column) codes", expected: "ISO 4217", actual: "all ISO 4217", ok: true)
-                return true
-            }
-            let distinct = first[2].flatMap { Int($0) } ?? result.rows.count
-            let rows = first[3].flatMap { Int64($0) } ?? 0
-            let listed = result.rows.map { row in
-                CheckWording.quotedValue(row[0]) + " (" + CheckWording.count(Int64(row[1] ?? "") ?? 0, "row") + ")"
-            }
-            let codes = CheckWording.list(listed, limit: Self.listedCodes, total: distinct)
-            transcript.fail("\(column) holds values that are not ISO 4217 currency codes: \(codes)")
-            transcript.observe("\(column) codes", expected: "ISO 4217",
-                               actual: "\(CheckWording.count(rows, "row")) with \(CheckWording.count(Int64(distinct), "other value"))",
-                               ok: false)
-            return false
+            let listed = result.rows.map { ValueCount(value: $0[0], rows: Int64($0[1] ?? "") ?? 0) }
+            let first = result.rows.first
+            return reportCurrencyCodes(in: column, listed: listed,
+                                       distinct: first?[2].flatMap { Int($0) } ?? listed.count,
+                                       rows: first?[3].flatMap { Int64($0) } ?? 0, transcript: transcript)
         } catch {
             transcript.record(error, while: "check the currency codes in \(column)")
             return false
         }
+    }
+
+    /// The currency-code query's answer from the rows per value a shared pass counted: the
+    /// same values, counts and order (most rows first, then by code, NULL last).
+    private func judgeCurrencyCodes(in column: ColumnReference, counts: [ValueCount], transcript: CheckTranscript) -> Bool {
+        let accepted = Set(ISO4217.acceptedCodes)
+        let offending = counts.filter { $0.value.map { !accepted.contains($0) } ?? true }.sorted { left, right in
+            if left.rows != right.rows { return left.rows > right.rows }
+            switch (left.value, right.value) {
+            case (let left?, let right?): return Array(left.utf8).lexicographicallyPrecedes(Array(right.utf8))
+            case (_?, nil): return true
+            default: return false
+            }
+        }
+        return reportCurrencyCodes(in: column, listed: Array(offending.prefix(Self.listedCodes)), distinct: offending.count,
+                                   rows: offending.reduce(0) { $0 + $1.rows }, transcript: transcript)
+    }
+
+    /// `listed`: the first offending values; `distinct` and `rows`: how many there are in all.
+    private func reportCurrencyCodes(in column: ColumnReference, listed: [ValueCount], distinct: Int, rows: Int64,
+                                     transcript: CheckTranscript) -> Bool {
+        guard !listed.isEmpty else {
+            transcript.observe("\(column) codes", expected: "ISO 4217", actual: "all ISO 4217", ok: true)
+            return true
+        }
+        let codes = CheckWording.list(listed.map { CheckWording.quotedValue($0.value) + " (" + CheckWording.count($0.rows, "row") + ")" },
+                                      limit: Self.listedCodes, total: distinct)
+        transcript.fail("\(column) holds values that are not ISO 4217 currency codes: \(codes)")
+        transcript.observe("\(column) codes", expected: "ISO 4217",
+                           actual: "\(CheckWording.count(rows, "row")) with \(CheckWording.count(Int64(distinct), "other value"))",
+                           ok: false)
+        return false
     }
 
     // MARK: Totals
@@ -213,23 +252,23 @@ public struct MoneyCheck: DrillCheck {
                                 transcript: CheckTranscript) async -> [String: String]? {
         // A manifest holding only `*` summed the column whole; compare like with like.
         let grouped = restored.currencyColumnExists && expectedKeys != ["*"] ? currencyColumn(for: column) : nil
-        let sql = MoneyTotals.query(for: column, groupedBy: grouped, limit: Self.currencyGroupLimit + 1)
-        do {
-            let result = try await transcript.query(sql)
-            if result.rows.count > Self.currencyGroupLimit {
-                transcript.cannotVerify("\(column) has more than \(Self.currencyGroupLimit) currencies, "
-                                        + "so its totals were not compared; is currency_column the right column?")
+        var totals = await transcript.sharedTotals(of: column.column, in: column.qualifiedTable.sqlQualifiedIdentifier,
+                                                   groupedBy: grouped?.column)
+        if totals == nil {
+            let sql = MoneyTotals.query(for: column, groupedBy: grouped, limit: Self.currencyGroupLimit + 1)
+            do {
+                totals = try await transcript.query(sql).rows.map { MoneyGroupTotal(group: $0[0] ?? "NULL", total: $0[1] ?? "0") }
+            } catch {
+                transcript.record(error, while: "sum \(column)")
                 return nil
             }
-            var sums: [String: String] = [:]
-            for row in result.rows {
-                sums[row[0] ?? "NULL"] = row[1] ?? "0"
-            }
-            return sums
-        } catch {
-            transcript.record(error, while: "sum \(column)")
+        }
+        guard let totals, totals.count <= Self.currencyGroupLimit else {
+            transcript.cannotVerify("\(column) has more than \(Self.currencyGroupLimit) currencies, "
+                                    + "so its totals were not compared; is currency_column the right column?")
             return nil
         }
+        return Dictionary(totals.map { ($0.group, $0.total) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func compareTotal(_ column: ColumnReference, currency: String, actual: String?, expected: Int64?,

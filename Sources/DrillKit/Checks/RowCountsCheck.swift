@@ -13,6 +13,10 @@ public struct RowCountsCheck: DrillCheck {
 
     public var displayName: String { "row counts: " + settings.tables.joined(separator: ", ") }
 
+    public var tableScanNeeds: [TableScanNeed] {
+        settings.tables.map { TableScanNeed(table: $0.sqlQualifiedIdentifier, .rowCount) }
+    }
+
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
         guard !settings.tables.isEmpty else {
@@ -92,14 +96,19 @@ public struct RowCountsCheck: DrillCheck {
         return expected
     }
 
-    /// One statement for all tables; each branch is tagged by position, never by a name
-    /// spliced into a string literal.
-    private func countRows(of tables: [String], transcript: CheckTranscript) async throws -> [String: Int64] {
+    /// Counts from the shared pass where another check scans the table too; the rest in one
+    /// statement, each branch tagged by position, never by a name spliced into a string literal.
+    private func countRows(of present: [String], transcript: CheckTranscript) async throws -> [String: Int64] {
+        var counts: [String: Int64] = [:]
+        for table in present {
+            counts[table] = await transcript.sharedRowCount(of: table.sqlQualifiedIdentifier)
+        }
+        let tables = present.filter { counts[$0] == nil }
+        guard !tables.isEmpty else { return counts }
         let sql = tables.enumerated().map { position, table in
             "SELECT \(position) AS position, count(*) AS row_count FROM \(table.sqlQualifiedIdentifier)"
         }.joined(separator: "\nUNION ALL\n")
         let result = try await transcript.query(sql)
-        var counts: [String: Int64] = [:]
         for row in result.rows {
             guard let position = row[0].flatMap({ Int($0) }), tables.indices.contains(position),
                   let count = row[1].flatMap({ Int64($0) }) else { continue }

@@ -292,6 +292,7 @@ public final class DrillRunner: Sendable {
         }
         let parameters = state.cluster?.connectionParameters(database: scenario.environment.database.name)
         let manifest = state.manifest
+        let sharedScans = SharedTableScans(needs: specs.compactMap(makeCheck).flatMap(\.tableScanNeeds))
         // All at once (within reason): with only as many slots as cores, two long checks can
         // end up one after the other; started together, the server shares the cores and the
         // phase takes about their total CPU time divided by the cores.
@@ -300,7 +301,7 @@ public final class DrillRunner: Sendable {
             var next = 0
             while next < min(width, specs.count) {
                 let index = next, start = results[index]
-                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest)) }
+                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans)) }
                 next += 1
             }
             for await (index, result) in group {
@@ -308,7 +309,7 @@ public final class DrillRunner: Sendable {
                 observer.checkFinished(result)
                 if next < specs.count {
                     let index = next, start = results[index]
-                    group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest)) }
+                    group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans)) }
                     next += 1
                 }
             }
@@ -317,7 +318,8 @@ public final class DrillRunner: Sendable {
         if interruption.current == nil, !Task.isCancelled { state.rtoEnd = ContinuousClock.now }
     }
 
-    private func runCheck(_ spec: CheckSpec, _ start: CheckRecord, parameters: ConnectionParameters?, manifest: Manifest?) async -> CheckRecord {
+    private func runCheck(_ spec: CheckSpec, _ start: CheckRecord, parameters: ConnectionParameters?, manifest: Manifest?,
+                          sharedScans: SharedTableScans) async -> CheckRecord {
         var result = start
         if let reason = interruption.current {
             result.message = "skipped: interrupted by \(reason)"
@@ -332,7 +334,8 @@ public final class DrillRunner: Sendable {
         let outcome: CheckOutcome
         do {
             let connection = try await PostgresConnection.connect(parameters)
-            outcome = await check.run(in: CheckContext(connection: connection, manifest: manifest, secrets: secrets))
+            outcome = await check.run(in: CheckContext(connection: connection, manifest: manifest, secrets: secrets,
+                                                       sharedScans: sharedScans))
             connection.close()
         } catch {
             outcome = CheckOutcome(verdict: .error, message: "could not connect to the restored database: \(error)")
