@@ -18,17 +18,19 @@ public enum RefStore {
     /// - Parameters:
     ///   - reset: wipe existing data first; without it a database holding data is refused.
     ///   - canary: secret stored in `drill_canary` (never logged or returned); nil leaves it alone.
+    ///   - account: the drill's login, enrolled with its TOTP secret sealed under the master key.
     ///   - onStepFinished: called as each phase finishes, for progress output.
     public static func seed(
         on connection: PostgresConnection,
         orders: Int,
         reset: Bool = false,
         canary: String? = nil,
+        account: DrillAccount? = nil,
         onStepFinished: (@Sendable (SeedStepTiming) -> Void)? = nil
     ) async throws -> SeedSummary {
         try await Seeder(
             connection: connection, plan: try SeedPlan(orderCount: orders), reset: reset,
-            canary: canary, onStepFinished: onStepFinished
+            canary: canary, account: account, onStepFinished: onStepFinished
         ).run()
     }
 

@@ -10,7 +10,9 @@ struct SeedCommand: AsyncParsableCommand {
         abstract: "Fill an empty, migrated database with a deterministic data set.",
         discussion: """
             The same size always produces identical rows. If DRILL_CANARY is set, its value is \
-            stored in drill_canary (and never printed).
+            stored in drill_canary (and never printed). If DRILL_PASSWORD and DRILL_TOTP_SECRET \
+            (base32) are set, the drill account drill-2fa@example.test is enrolled with them, \
+            its TOTP secret sealed under the master key (MASTER_KEY, or the key file).
             """
     )
 
@@ -25,6 +27,9 @@ struct SeedCommand: AsyncParsableCommand {
     @Flag(help: "Wipe existing data first instead of refusing to seed a non-empty database.")
     var reset = false
 
+    @Option(help: "Key file read when MASTER_KEY is unset, to seal the drill account's TOTP secret.")
+    var masterKeyFile = MasterKey.defaultFile
+
     func validate() throws {
         if orders != nil, size != nil {
             throw ValidationError("pass either --orders or --size, not both")
@@ -36,11 +41,16 @@ struct SeedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let orderCount = orders ?? (size ?? .small).orderCount
-        let canary = ProcessInfo.processInfo.environment["DRILL_CANARY"]
+        let environment = ProcessInfo.processInfo.environment
+        let canary = environment["DRILL_CANARY"]
+        let account = try DrillAccount.fromEnvironment(environment) {
+            try MasterKey.load(environment: environment, file: masterKeyFile, production: false)
+        }
         let database = try await connection.connect(applicationName: "refstore")
         defer { database.close() }
         print("seeding \(orderCount) orders\(reset ? " (resetting existing data)" : "")")
-        let summary = try await RefStore.seed(on: database, orders: orderCount, reset: reset, canary: canary) { timing in
+        let summary = try await RefStore.seed(on: database, orders: orderCount, reset: reset, canary: canary,
+                                               account: account) { timing in
             print("  \(timing.step.rawValue): \(DurationText.format(timing.seconds))")
             // Progress is only useful as it happens, also when stdout is a pipe to a CI log.
             fflush(nil)

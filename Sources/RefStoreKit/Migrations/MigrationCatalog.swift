@@ -12,6 +12,7 @@ extension Migration {
         .issueInvoice,
         .drillCanary,
         .invoiceImmutability,
+        .users,
     ]
 
     /// The version a fully migrated database reports.

@@ -4,7 +4,8 @@ import DrillKit
 /// transaction: a seed either lands completely or leaves the database as it was.
 struct Seeder {
     /// Every table the seed writes, in foreign-key order.
-    static let dataTables = ["customers", "products", "orders", "order_lines", "invoices", "invoice_counters", "drill_canary"]
+    static let dataTables = ["customers", "products", "orders", "order_lines", "invoices", "invoice_counters", "drill_canary",
+                             "users"]
     /// The tables big enough for dropping and rebuilding their indexes to pay off.
     static let bulkLoadedTables = ["customers", "products", "orders", "order_lines", "invoices"]
 
@@ -12,6 +13,7 @@ struct Seeder {
     let plan: SeedPlan
     let reset: Bool
     let canary: String?
+    let account: DrillAccount?
     let onStepFinished: (@Sendable (SeedStepTiming) -> Void)?
 
     func run() async throws -> SeedSummary {
@@ -66,6 +68,7 @@ struct Seeder {
                 try await connection.query("DELETE FROM drill_canary")
                 try await connection.query("INSERT INTO drill_canary (token) VALUES ($1)", [canary])
             }
+            try await account?.enroll(on: connection)
         }
         finish(.finish)
 

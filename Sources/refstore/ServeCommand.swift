@@ -1,0 +1,51 @@
+import ArgumentParser
+import DrillCommandLine
+import DrillKit
+import Foundation
+import RefStoreKit
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run RefStore's HTTP API: health, TOTP login and orders with gapless invoices.",
+        discussion: """
+            The master key comes from MASTER_KEY (base64 of 32 bytes) or, when that is unset, \
+            from the key file. In production mode (the default) a missing, malformed, all-zero \
+            or placeholder key stops the server at boot with one line starting \
+            "env validation failed:", and exit code 78. The key is never printed.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Address to listen on; loopback by default.")
+    var listen = "127.0.0.1"
+
+    @Option(help: "HTTP port to listen on (--port is the database's).")
+    var httpPort: UInt16 = 3000
+
+    @Option(help: "Key file read when MASTER_KEY is unset.")
+    var masterKeyFile = MasterKey.defaultFile
+
+    @Flag(help: "Accept placeholder keys (all zero, repeated bytes): for local experiments only.")
+    var development = false
+
+    func run() async throws {
+        let masterKey: MasterKey
+        do {
+            masterKey = try MasterKey.load(environment: ProcessInfo.processInfo.environment, file: masterKeyFile,
+                                           production: !development)
+        } catch {
+            FileHandle.standardError.write(Data("env validation failed: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let parameters = connection.parameters(applicationName: "refstore-serve")
+        let server = RefStoreServer(host: listen, port: httpPort, masterKey: masterKey,
+                                    connect: { try await PostgresConnection.connect(parameters) },
+                                    log: { line in
+                                        print(line)
+                                        fflush(nil)
+                                    })
+        try await server.run()
+    }
+}
