@@ -2,8 +2,11 @@
 # The demo drill, end to end, on this machine (no Docker):
 #   1. install what is missing and build;
 #   2. start a throwaway "production" PostgreSQL and fill it with RefStore's shop data;
-#   3. take the dump and its manifest in one snapshot (restore-drill manifest --exec);
-#   4. stop "production", then run the drill: Scenarios/demo-local.yml.
+#      with a drill account whose TOTP secret is sealed under a fresh master key;
+#   3. take the dump and its manifest in one snapshot (restore-drill manifest --exec), and
+#      keep the master key off-host style: encrypted with age to a fresh identity;
+#   4. stop "production", then run the drill: Scenarios/demo-local.yml (restore, decrypt and
+#      install the key, boot `refstore serve`, log in with TOTP, check the data).
 # Usage: scripts/demo.sh [--size tiny|small|medium|large]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,8 +26,15 @@ trap production_stop EXIT
 production_start
 # The canary: a value written to production and never anywhere else; the drill proves it came back.
 DRILL_CANARY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-export DRILL_CANARY
-production_seed_and_dump "$bin" "$size" Scenarios/demo-local.yml "$demo/refstore.dump" "$demo/refstore.manifest.json"
+# The drill account's known-good authenticator: a password and a base32 TOTP secret, in the
+# environment only. The master key lives in this shell until it is encrypted with age.
+DRILL_PASSWORD=$(head -c 18 /dev/urandom | base64)
+DRILL_TOTP_SECRET=$(head -c 20 /dev/urandom | base32 | tr -d '=')
+export DRILL_CANARY DRILL_PASSWORD DRILL_TOTP_SECRET
+(umask 077 && age-keygen -o "$demo/age-identity.txt" 2>/dev/null)
+export DRILL_AGE_IDENTITY="$PWD/$demo/age-identity.txt"
+MASTER_KEY=$(head -c 32 /dev/urandom | base64) production_seed_and_dump "$bin" "$size" Scenarios/demo-local.yml \
+  "$demo/refstore.dump" "$demo/refstore.manifest.json" "$demo/master.key.age" "$(age-keygen -y "$demo/age-identity.txt")"
 production_stop
 trap - EXIT
 

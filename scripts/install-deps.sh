@@ -9,6 +9,7 @@ packages=(
   pkg-config         # lets SwiftPM find the two libraries above
   postgresql         # initdb, pg_ctl, postgres: the local throwaway target
   postgresql-client  # pg_dump, pg_restore, psql
+  age                # decrypts an age-protected master key (and encrypts the demo's)
 )
 
 missing=()

@@ -44,12 +44,19 @@ production_start() {
 
 # Seeds the shop and writes DUMP, DUMP.sha256 and MANIFEST from one snapshot.
 # The caller exports DRILL_CANARY first: seeding plants it, the drill proves it came back.
-# Usage: production_seed_and_dump BIN_DIR SIZE SCENARIO DUMP MANIFEST
+# With MASTER_KEY, DRILL_PASSWORD and DRILL_TOTP_SECRET set, the drill account is enrolled
+# and, given KEY_AGE and RECIPIENT, the master key is written to KEY_AGE encrypted with age.
+# Usage: production_seed_and_dump BIN_DIR SIZE SCENARIO DUMP MANIFEST [KEY_AGE RECIPIENT]
 production_seed_and_dump() {
-  local bin=$1 size=$2 scenario=$3 dump=$4 manifest=$5
+  local bin=$1 size=$2 scenario=$3 dump=$4 manifest=$5 key_age=${6:-} recipient=${7:-}
   : "${DRILL_CANARY:?export DRILL_CANARY before seeding}"
   "$bin/refstore" migrate
   "$bin/refstore" seed --size "$size"
+  if [ -n "$key_age" ]; then
+    : "${MASTER_KEY:?set MASTER_KEY to encrypt it}"
+    # age reads the key on stdin, so it is never in argv.
+    printf '%s' "$MASTER_KEY" | age --encrypt --recipient "$recipient" --output "$key_age"
+  fi
   "$bin/restore-drill" manifest --scenario "$scenario" \
     --exec "'$pgbin/pg_dump' -Fc --no-owner --no-privileges --snapshot={snapshot} -f '$dump'" \
     --dump "$dump" --out "$manifest"

@@ -1,5 +1,5 @@
 /// The check for one `checks:` entry, or nil for the kinds another module implements
-/// (`totp_login`, `secret_decrypt`, `http`, `command`): the runner asks each factory in turn.
+/// (`http`, `command`): the runner asks each factory in turn.
 public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     switch spec.kind {
     case .rowCounts(let settings): RowCountsCheck(spec: spec, settings: settings)
@@ -8,6 +8,8 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .sql(let settings): SQLCheck(spec: spec, settings: settings)
     case .canary(let settings): CanaryCheck(spec: spec, settings: settings)
     case .sequences(let settings): SequencesCheck(spec: spec, settings: settings)
-    case .totpLogin, .secretDecrypt, .http, .command: nil
+    case .totpLogin(let settings): TOTPLoginCheck(spec: spec, settings: settings)
+    case .secretDecrypt(let settings): SecretDecryptCheck(spec: spec, settings: settings)
+    case .http, .command: nil
     }
 }

@@ -8,13 +8,19 @@ public struct CheckContext: Sendable {
     public var secrets: SecretStore
     /// Whole-table aggregates computed once for all the drill's checks; nil: each check scans on its own.
     public var sharedScans: SharedTableScans?
+    /// Where the booted app listens; nil when no app runs.
+    public var app: AppAddress?
+    /// The installed master key's bytes; nil when none was installed.
+    public var masterKey: [UInt8]?
 
     public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
-                sharedScans: SharedTableScans? = nil) {
+                sharedScans: SharedTableScans? = nil, app: AppAddress? = nil, masterKey: [UInt8]? = nil) {
         self.connection = connection
         self.manifest = manifest
         self.secrets = secrets
         self.sharedScans = sharedScans
+        self.app = app
+        self.masterKey = masterKey
     }
 }
 

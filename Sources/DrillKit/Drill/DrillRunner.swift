@@ -33,6 +33,11 @@ public final class DrillRunner: Sendable {
         var connection: PostgresConnection?
         var rtoStart: ContinuousClock.Instant?
         var rtoEnd: ContinuousClock.Instant?
+        var masterKey: InstalledMasterKey?
+        var app: AppProcess?
+        var appAddress: AppAddress?
+        /// Set once the app answered its ready probes; app checks need it.
+        var appReady = false
     }
 
     public func run() async -> DrillRecord {
@@ -57,7 +62,20 @@ public final class DrillRunner: Sendable {
         ok = finish(await step("restore", "Restore the dump", after: ok ? nil : "target") {
             try await self.restore(&state)
         }, &record)
-        await runChecks(&state, &record, restored: ok)
+        let restored = ok
+        var lastStep = "restore"
+        if let masterKey = scenario.masterKey {
+            ok = finish(await step("master_key", "Install the application's master key", after: ok ? nil : lastStep) {
+                try await self.installMasterKey(masterKey, &state)
+            }, &record)
+            lastStep = "master_key"
+        }
+        if let app = scenario.app {
+            ok = finish(await step("app", "Boot the application and wait until it is healthy", after: ok ? nil : lastStep) {
+                try await self.bootApp(app, &state)
+            }, &record)
+        }
+        await runChecks(&state, &record, restored: restored)
         await tearDown(&state, &record)
         judgeObjectives(state, &record)
 
@@ -122,8 +140,9 @@ public final class DrillRunner: Sendable {
             unsupported.append("environment.kind: \(scenario.environment.kind.rawValue) (this version drills on a local throwaway cluster only; use `kind: local`)")
         }
         if case .pitr = scenario.backup.source { unsupported.append("backup.pitr (point-in-time recovery is not available yet; use backup.dump)") }
-        if scenario.masterKey != nil { unsupported.append("master_key (restoring the app's key is not available yet)") }
-        if scenario.app != nil { unsupported.append("app (booting the application is not available yet)") }
+        if case .gpg? = scenario.masterKey?.decrypt {
+            unsupported.append("master_key.decrypt.gpg (not available yet; protect the key with age)")
+        }
         for check in scenario.checks where makeCheck(check) == nil {
             unsupported.append("\(check.path) at line \(check.location.line) (this check kind is not available yet)")
         }
@@ -131,6 +150,78 @@ public final class DrillRunner: Sendable {
             throw StepFailure(.error, "this version cannot carry out: " + unsupported.joined(separator: "; "))
         }
         return ("local target, \(scenario.checks.count) checks", [])
+    }
+
+    /// Seed 003 step 3: the key goes into the target's private folder (0600) or the app's
+    /// environment, never into argv or a report.
+    private func installMasterKey(_ spec: MasterKeySpec, _ state: inout State) async throws -> (message: String, evidence: [String]) {
+        guard let cluster = state.cluster else { throw StepFailure(.error, "no throwaway target to install the key into") }
+        let key: InstalledMasterKey
+        do {
+            key = try await MasterKeyInstaller.install(spec, secrets: secrets, workDirectory: cluster.directory + "/app")
+        } catch let failure as MasterKeyFailure {
+            throw StepFailure(.error, failure.description)
+        }
+        state.masterKey = key
+        let place = key.file.map { "file \($0) (0600)" } ?? "environment variable \(key.environment.keys.sorted().joined())"
+        var evidence = ["source: \(spec.source)", "installed as \(place)", "key id: sha256 \(key.fingerprint)…"]
+        if case .age? = spec.decrypt { evidence.insert("decrypted with age", at: 1) }
+        return ("\(InstalledMasterKey.byteCount)-byte key installed as \(place)", evidence)
+    }
+
+    /// Seed 003 step 4: migrate, start, wait for the ready probes, read the log.
+    private func bootApp(_ spec: AppSpec, _ state: inout State) async throws -> (message: String, evidence: [String]) {
+        guard let cluster = state.cluster, case .command(let arguments) = spec.start, let executable = arguments.first else {
+            throw StepFailure(.error, "a local environment starts the app with app.start.command")
+        }
+        guard let port = LoopbackPort.free() else { throw StepFailure(.error, "no free loopback port for the app") }
+        let address = AppAddress(port: port, masterKeyFile: state.masterKey?.file)
+        state.appAddress = address
+        let database = cluster.connectionParameters(database: scenario.environment.database.name)
+        var environment: [String: String?] = [
+            "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
+            "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
+            "PORT": String(port),
+        ]
+        // The app must get the key from the drill, not from the harness's own environment:
+        // a key inherited from CI would make a backup without its key look healthy.
+        for name in scenarioSecretVariables() + ["MASTER_KEY"] { environment[name] = .some(nil) }
+        for (name, value) in state.masterKey?.environment ?? [:] { environment[name] = value }
+        let folder = (scenario.file as NSString).deletingLastPathComponent
+        var evidence: [String] = []
+        if let migrate = spec.migrate {
+            evidence.append(try await AppBoot.migrate(migrate, environment: environment, address: address,
+                                                      workingDirectory: folder.isEmpty ? nil : folder, secrets: secrets))
+        }
+        // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
+        let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
+                              workingDirectory: folder.isEmpty ? nil : folder)
+        let app = AppProcess(command, forbidden: spec.logsMustNotContain)
+        state.app = app
+        evidence.append("started: \(secrets.redact(command.displayLine)) on 127.0.0.1:\(port)")
+        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
+        try AppBoot.checkLogs(app, secrets: secrets)
+        state.appReady = true
+        let probes = spec.ready.isEmpty ? "no ready probe configured" : CheckWording.count(Int64(spec.ready.count), "ready probe") + " passed"
+        return ("the app is up on 127.0.0.1:\(port); \(probes)", evidence)
+    }
+
+    /// The variables the scenario reads secrets from (`*_env`), which the app must not inherit.
+    private func scenarioSecretVariables() -> [String] {
+        var references: [SecretReference] = []
+        if let key = scenario.masterKey {
+            references.append(key.source)
+            if case .age(let identity)? = key.decrypt { references.append(identity) }
+        }
+        for check in scenario.checks {
+            switch check.kind {
+            case .totpLogin(let settings): references += [settings.password, settings.secret]
+            case .secretDecrypt(let settings): references.append(settings.secret)
+            case .canary(let settings): references.append(settings.value)
+            default: break
+            }
+        }
+        return references.compactMap { if case .environment(let name) = $0 { name } else { nil } }
     }
 
     private func prepare(_ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
@@ -293,6 +384,8 @@ public final class DrillRunner: Sendable {
         let parameters = state.cluster?.connectionParameters(database: scenario.environment.database.name)
         let manifest = state.manifest
         let sharedScans = SharedTableScans(needs: specs.compactMap(makeCheck).flatMap(\.tableScanNeeds))
+        let app = state.appReady ? state.appAddress : nil
+        let masterKey = state.masterKey?.bytes
         // All at once (within reason): with only as many slots as cores, two long checks can
         // end up one after the other; started together, the server shares the cores and the
         // phase takes about their total CPU time divided by the cores.
@@ -301,7 +394,8 @@ public final class DrillRunner: Sendable {
             var next = 0
             while next < min(width, specs.count) {
                 let index = next, start = results[index]
-                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans)) }
+                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans,
+                                                               app: app, masterKey: masterKey)) }
                 next += 1
             }
             for await (index, result) in group {
@@ -309,7 +403,8 @@ public final class DrillRunner: Sendable {
                 observer.checkFinished(result)
                 if next < specs.count {
                     let index = next, start = results[index]
-                    group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans)) }
+                    group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans,
+                                                               app: app, masterKey: masterKey)) }
                     next += 1
                 }
             }
@@ -319,7 +414,7 @@ public final class DrillRunner: Sendable {
     }
 
     private func runCheck(_ spec: CheckSpec, _ start: CheckRecord, parameters: ConnectionParameters?, manifest: Manifest?,
-                          sharedScans: SharedTableScans) async -> CheckRecord {
+                          sharedScans: SharedTableScans, app: AppAddress?, masterKey: [UInt8]?) async -> CheckRecord {
         var result = start
         if let reason = interruption.current {
             result.message = "skipped: interrupted by \(reason)"
@@ -335,7 +430,7 @@ public final class DrillRunner: Sendable {
         do {
             let connection = try await PostgresConnection.connect(parameters)
             outcome = await check.run(in: CheckContext(connection: connection, manifest: manifest, secrets: secrets,
-                                                       sharedScans: sharedScans))
+                                                       sharedScans: sharedScans, app: app, masterKey: masterKey))
             connection.close()
         } catch {
             outcome = CheckOutcome(verdict: .error, message: "could not connect to the restored database: \(error)")
@@ -360,10 +455,23 @@ public final class DrillRunner: Sendable {
         state.connection = nil
         let trigger = interruption.current ?? (record.steps.contains { $0.verdict == .error || $0.verdict == .fail } ? "after a failed step" : "completed")
         var teardown = TeardownRecord(verdict: .pass, trigger: trigger)
+        if let app = state.app {
+            await app.stop()
+            teardown.actions.append("app stopped (\(app.exit ?? "still running"))")
+            state.app = nil
+        }
+        if let file = state.masterKey?.file {
+            do {
+                try FileManager.default.removeItem(atPath: file)
+                teardown.actions.append("master key file removed")
+            } catch {
+                teardown.leftovers.append("the master key file \(file) could not be removed: \(error)")
+            }
+        }
         if let cluster = state.cluster {
             let outcome = await cluster.tearDown()
-            teardown.actions = outcome.actions
-            teardown.leftovers = outcome.leftovers
+            teardown.actions += outcome.actions
+            teardown.leftovers += outcome.leftovers
         } else {
             teardown.actions.append("no throwaway target was created")
         }

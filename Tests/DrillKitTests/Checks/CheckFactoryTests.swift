@@ -6,7 +6,7 @@ import Testing
         CheckSpec(index: 3, location: SourceLocation(line: 12, column: 5), kind: kind)
     }
 
-    @Test func buildsTheSQLChecksAndLeavesTheOthersToTheirModules() throws {
+    @Test func buildsTheDatabaseAndKeyChecksAndLeavesTheOthersToTheirModules() throws {
         let rowCounts = try #require(makeCheck(Self.spec(.rowCounts(RowCountsCheckSpec(tables: ["orders", "customers"])))))
         #expect(rowCounts is RowCountsCheck)
         #expect(rowCounts.displayName == "row counts: orders, customers")
@@ -23,7 +23,8 @@ import Testing
         #expect(makeCheck(Self.spec(.http(HTTPCheckSpec(url: "http://localhost/")))) == nil)
         #expect(makeCheck(Self.spec(.command(CommandCheckSpec(run: ["true"])))) == nil)
         #expect(makeCheck(Self.spec(.totpLogin(TOTPLoginCheckSpec(url: "u", email: "e", password: .environment("P"),
-                                                                   secret: .environment("S"))))) == nil)
-        #expect(makeCheck(Self.spec(.secretDecrypt(SecretDecryptCheckSpec(sql: "SELECT 1", secret: .environment("S"))))) == nil)
+                                                                   secret: .environment("S"))))) is TOTPLoginCheck)
+        #expect(makeCheck(Self.spec(.secretDecrypt(SecretDecryptCheckSpec(sql: "SELECT 1", secret: .environment("S")))))
+                is SecretDecryptCheck)
     }
 }

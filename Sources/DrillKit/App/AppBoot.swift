@@ -1,0 +1,84 @@
+import Foundation
+
+/// Seed 003 step 4: migrate (optional), start the app, wait until every ready probe answers
+/// as expected, and refuse a boot whose log shows a forbidden line.
+enum AppBoot {
+    /// Seed 003: when the app does not come up after a restore, the key usually did not make it.
+    static let keyHint = "a boot failure after a restore usually means the master key did not make it onto the host: check master_key.source and master_key.install"
+    static let quotedLines = 8
+
+    static func quote(_ lines: [String], secrets: SecretStore) -> String {
+        let tail = lines.suffix(quotedLines).map { secrets.redact($0) }
+        return tail.isEmpty ? "(the app printed nothing)" : tail.map { "| " + $0 }.joined(separator: "\n")
+    }
+
+    static func migrate(_ spec: MigrateSpec, environment: [String: String?], address: AppAddress,
+                        workingDirectory: String?, secrets: SecretStore) async throws -> String {
+        let arguments = spec.command.map(address.argument)
+        guard let executable = arguments.first else { throw StepFailure(.error, "app.migrate.command is empty") }
+        let command = Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: workingDirectory)
+        let output: CommandOutput
+        do {
+            output = try await CommandRunner.run(command)
+        } catch {
+            throw StepFailure(.error, "the migrate command could not start: \(secrets.redact("\(error)"))")
+        }
+        let lines = (output.standardOutput + output.standardError).split(separator: "\n").map(String.init)
+        guard output.succeeded else {
+            throw StepFailure(.error, "the migrate command failed (\(output.statusDescription)); its last lines:\n"
+                              + quote(lines, secrets: secrets))
+        }
+        return "migrate: \(secrets.redact(command.displayLine)) (\(output.statusDescription))"
+    }
+
+    /// Returns once every probe passed; throws a step failure quoting the app's last lines.
+    static func waitUntilReady(_ app: AppProcess, probes: [ReadyProbe], address: AppAddress,
+                               secrets: SecretStore) async throws -> [String] {
+        var evidence: [String] = []
+        let clock = ContinuousClock()
+        let started = clock.now
+        for probe in probes {
+            let url = address.url(probe.http.url)
+            let deadline = clock.now + .milliseconds(Int(probe.timeoutSeconds * 1000))
+            var pause = Duration.milliseconds(100)
+            var lastAnswer = "no answer yet"
+            while true {
+                if let exit = app.exit {
+                    throw StepFailure(.error, "the app exited (\(exit)) before \(url) answered; \(keyHint). Its last lines:\n"
+                                      + quote(app.lastLines, secrets: secrets))
+                }
+                do {
+                    let answer = try await HTTPExchange.send("GET", url, timeout: 5)
+                    if answer.status == probe.http.status, probe.http.json.map(answer.matches) ?? true {
+                        evidence.append("ready: GET \(url) → \(answer.status) after \(DurationText.format((clock.now - started).seconds))")
+                        break
+                    }
+                    let body = String(decoding: answer.body.prefix(200), as: UTF8.self)
+                    lastAnswer = "\(answer.status) \(secrets.redact(body))"
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    lastAnswer = "\(error)"
+                }
+                try Task.checkCancellation()
+                guard clock.now < deadline else {
+                    throw StepFailure(.error, "the app did not become healthy within \(DurationText.format(probe.timeoutSeconds)): "
+                                      + "GET \(url) wanted \(probe.http.status)"
+                                      + (probe.http.json == nil ? "" : " and the expected JSON")
+                                      + ", last answer: \(lastAnswer); \(keyHint). Its last lines:\n"
+                                      + quote(app.lastLines, secrets: secrets))
+                }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
+        return evidence
+    }
+
+    /// A hit fails the boot step: the app came up, but said what it must not.
+    static func checkLogs(_ app: AppProcess, secrets: SecretStore) throws {
+        guard let hit = app.forbiddenHit else { return }
+        throw StepFailure(.fail, "the app's log contains \"\(secrets.redact(hit.pattern))\" (logs.must_not_contain): "
+                          + secrets.redact(hit.line))
+    }
+}
