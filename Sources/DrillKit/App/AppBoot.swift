@@ -62,7 +62,7 @@ enum AppBoot {
                 }
                 try Task.checkCancellation()
                 guard clock.now < deadline else {
-                    throw StepFailure(.error, "the app did not become healthy within \(DurationText.format(probe.timeoutSeconds)): "
+                    throw StepFailure(.error, "the app did not become healthy within \(DurationText.formatObjective(probe.timeoutSeconds)): "
                                       + "GET \(url) wanted \(probe.http.status)"
                                       + (probe.http.json == nil ? "" : " and the expected JSON")
                                       + ", last answer: \(lastAnswer); \(keyHint). Its last lines:\n"

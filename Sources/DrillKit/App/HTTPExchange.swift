@@ -26,7 +26,15 @@ public struct HTTPExchange: Sendable {
         configuration.timeoutIntervalForRequest = timeout
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
-        let (data, response) = try await session.data(for: request)
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // URLSession's errors print their whole userInfo; its one sentence is what people need.
+            throw HTTPFailure(description: (error as NSError).localizedDescription)
+        }
         return HTTPExchange(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 

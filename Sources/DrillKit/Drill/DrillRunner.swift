@@ -174,7 +174,8 @@ public final class DrillRunner: Sendable {
         guard let cluster = state.cluster, case .command(let arguments) = spec.start, let executable = arguments.first else {
             throw StepFailure(.error, "a local environment starts the app with app.start.command")
         }
-        guard let port = LoopbackPort.free() else { throw StepFailure(.error, "no free loopback port for the app") }
+        let port: UInt16
+        do { port = UInt16(try freeLoopbackPort()) } catch { throw StepFailure(.error, "no free loopback port for the app: \(error)") }
         let address = AppAddress(port: port, masterKeyFile: state.masterKey?.file)
         state.appAddress = address
         let database = cluster.connectionParameters(database: scenario.environment.database.name)

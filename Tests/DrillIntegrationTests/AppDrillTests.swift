@@ -1,0 +1,204 @@
+import Foundation
+@testable import DrillKit
+import RefStoreKit
+import Testing
+
+/// Seed 003 steps 3–5 on real parts: a RefStore dump whose drill account's TOTP secret is
+/// sealed under key A, the real `age`, the real `refstore serve` as the app. Each fault the
+/// drill detects is shown on a broken setup, and the healthy setup shows none of them.
+@Suite(.timeLimit(.minutes(5))) struct AppDrillTests {
+    static let password = "correct horse battery"
+    static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    static let keyA = Data((0..<32).map { UInt8(($0 * 7 + 3) % 251) }).base64EncodedString()
+    static let keyB = Data((0..<32).map { UInt8(($0 * 11 + 5) % 251) }).base64EncodedString()
+    static let zeroKey = Data(count: 32).base64EncodedString()
+
+    struct Fixture {
+        var scratch: ScratchFolder
+        var dump: String
+        var refstore: String
+
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = scratch.file(name)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+
+        func run(_ arguments: [String]) async throws -> String {
+            let output = try await CommandRunner.run(Command(arguments[0], Array(arguments.dropFirst())))
+            guard output.succeeded else { throw ScratchError("\(arguments[0]) failed: \(output.errorTail())") }
+            return output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// A new age identity, and `text` encrypted to it.
+        func ageEncrypted(_ text: String, name: String) async throws -> (sealed: String, identity: String) {
+            let identity = scratch.file("\(name).identity")
+            _ = try await run(["age-keygen", "-o", identity])
+            let recipient = try await run(["age-keygen", "-y", identity])
+            let sealed = scratch.file("\(name).age")
+            _ = try await run(["age", "--encrypt", "--recipient", recipient, "--output", sealed, try write("\(name).plain", text)])
+            try FileManager.default.removeItem(atPath: scratch.file("\(name).plain"))
+            return (sealed, identity)
+        }
+
+        func serve(keyFile: String = "{{master_key_file}}") -> [String] {
+            [refstore, "serve", "--http-port", "{{port}}", "--master-key-file", keyFile]
+        }
+
+        func drill(key: MasterKeySpec?, start: [String], ready: [ReadyProbe]? = nil,
+                   mustNotContain: [String] = ["env validation"]) async -> DrillRecord {
+            var scenario = Scenario.testScenario(dump: dump, checks: [
+                .totpLogin(TOTPLoginCheckSpec(url: "http://{{api:3000}}/auth/login", email: DrillAccount.defaultEmail,
+                                              password: .environment("DRILL_PASSWORD"), secret: .environment("DRILL_TOTP_SECRET"))),
+                .secretDecrypt(SecretDecryptCheckSpec(sql: "SELECT totp_secret_enc FROM users WHERE email = 'drill-2fa@example.test'",
+                                                      secret: .environment("DRILL_TOTP_SECRET"))),
+            ], reportDirectory: scratch.path)
+            scenario.masterKey = key
+            scenario.app = AppSpec(start: .command(start),
+                                   ready: ready ?? [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", status: 200,
+                                                                               json: ["status": .string("ok")]), timeoutSeconds: 20)],
+                                   logsMustNotContain: mustNotContain)
+            let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])
+            return await DrillRunner(scenario: scenario, secrets: secrets).run()
+        }
+    }
+
+    func withFixture(_ body: (Fixture) async throws -> Void) async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        try await withTestPostgres { production in
+            let connection = try await production.connect()
+            _ = try await RefStore.migrate(on: connection)
+            let account = try DrillAccount.fromEnvironment(
+                [DrillAccount.passwordVariable: Self.password, DrillAccount.secretVariable: Self.secret]) {
+                try MasterKey(bytes: [UInt8](Data(base64Encoded: Self.keyA)!))
+            }
+            _ = try await RefStore.seed(on: connection, orders: 200, account: account)
+            connection.close()
+            let dump = scratch.file("shop.dump")
+            try await production.dump(to: dump, format: .custom)
+            try await body(Fixture(scratch: scratch, dump: dump, refstore: try HarnessBinary.path("refstore")))
+        }
+    }
+
+    /// Whatever happened, nothing may outlive the drill: no app, no key file, no folder.
+    func expectNothingLeft(_ record: DrillRecord, _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(record.teardown?.leftovers == [], "\(label)", sourceLocation: sourceLocation)
+        // The app's argv names its port, which no other test's app shares while this one runs.
+        if let started = record.step("app")?.evidence.first(where: { $0.hasPrefix("started:") }),
+           let port = started.split(separator: ":").last {
+            #expect(processes(matching: ["serve", "--http-port \(port)"]).isEmpty,
+                    "\(label): app still running", sourceLocation: sourceLocation)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/restore-drill-\(record.runId)"), "\(label)", sourceLocation: sourceLocation)
+    }
+
+    func messages(_ record: DrillRecord) -> String {
+        (record.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" }
+            + record.checks.map { "\($0.kind): \($0.verdict) \($0.message ?? "")" }).joined(separator: "\n")
+    }
+
+    @Test func theRightKeyDecryptedWithAgeBootsTheAppAndBothProofsPass() async throws {
+        try await withFixture { fixture in
+            let (sealed, identity) = try await fixture.ageEncrypted(Self.keyA, name: "key-a")
+            let record = await fixture.drill(
+                key: MasterKeySpec(source: .file(sealed), decrypt: .age(identity: .file(identity)),
+                                   install: .file(service: nil, path: "/data/master.key")),
+                start: fixture.serve())
+            #expect(record.exitCode == 0, "\(messages(record))")
+            #expect(record.step("master_key")?.verdict == .pass)
+            #expect(record.step("master_key")?.evidence.contains("decrypted with age") == true)
+            #expect(record.step("app")?.verdict == .pass)
+            #expect(record.checks.map(\.verdict) == [.pass, .pass], "\(messages(record))")
+            #expect(record.teardown?.actions.contains("master key file removed") == true)
+            let reports = try ReportWriter.write(record, to: fixture.scratch.path, formats: ReportFormat.allCases)
+            for report in reports {
+                let text = try String(contentsOfFile: report, encoding: .utf8)
+                for secret in [Self.keyA, Self.password, Self.secret] {
+                    #expect(!text.contains(secret), "\(report) shows a secret")
+                }
+            }
+            expectNothingLeft(record, "healthy")
+        }
+    }
+
+    @Test func aWrongKeyBootsButTheLoginAndTheDecryptionFail() async throws {
+        try await withFixture { fixture in
+            let record = await fixture.drill(
+                key: MasterKeySpec(source: .file(try fixture.write("key-b", Self.keyB)), install: .environment("MASTER_KEY")),
+                start: [fixture.refstore, "serve", "--http-port", "{{port}}"])
+            #expect(record.step("app")?.verdict == .pass, "\(messages(record))")
+            #expect(record.checks.map(\.verdict) == [.fail, .fail], "\(messages(record))")
+            #expect(record.checks[0].message?.contains("the master key most likely does not match the data") == true)
+            #expect(record.checks[1].message?.contains("authentication tag does not verify") == true)
+            #expect(record.exitCode == 1)
+            expectNothingLeft(record, "wrong key")
+        }
+    }
+
+    @Test func aKeyThatNeverReachedTheAppFailsTheBootQuotingItsLog() async throws {
+        try await withFixture { fixture in
+            // Installed where the app does not look: it boots without a key and refuses.
+            let record = await fixture.drill(
+                key: MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .file(service: nil, path: "/data/master.key")),
+                start: fixture.serve(keyFile: "/nonexistent/master.key"))
+            let app = try #require(record.step("app"))
+            #expect(app.verdict == .error)
+            #expect(app.message?.contains("env validation failed: MASTER_KEY is not set") == true, "\(messages(record))")
+            #expect(app.message?.contains("the master key did not make it onto the host") == true)
+            #expect(record.checks[0].verdict == .error)
+            #expect(record.exitCode == 2)
+            expectNothingLeft(record, "missing key")
+        }
+    }
+
+    @Test func anAllZeroKeyIsRefusedByTheAppInProduction() async throws {
+        try await withFixture { fixture in
+            let record = await fixture.drill(
+                key: MasterKeySpec(source: .file(try fixture.write("zero", Self.zeroKey)), install: .environment("MASTER_KEY")),
+                start: [fixture.refstore, "serve", "--http-port", "{{port}}"])
+            #expect(record.step("app")?.verdict == .error)
+            #expect(record.step("app")?.message?.contains("all zero bytes") == true, "\(messages(record))")
+            #expect(!(record.step("app")?.message?.contains(Self.zeroKey) ?? true))
+            expectNothingLeft(record, "zero key")
+        }
+    }
+
+    @Test func anAppThatCrashesOrNeverGetsHealthyIsAnErrorQuotingItsLastLines() async throws {
+        try await withFixture { fixture in
+            let key = MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .environment("MASTER_KEY"))
+            let crashed = await fixture.drill(key: key, start: ["/bin/sh", "-c", "echo starting up; echo 'fatal: boom' >&2; exit 3"])
+            #expect(crashed.step("app")?.verdict == .error)
+            #expect(crashed.step("app")?.message?.contains("the app exited (exit code 3)") == true, "\(messages(crashed))")
+            #expect(crashed.step("app")?.message?.contains("fatal: boom") == true)
+            expectNothingLeft(crashed, "crash")
+
+            let stuck = await fixture.drill(key: key, start: ["/bin/sleep", "300"],
+                                            ready: [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health"), timeoutSeconds: 2)])
+            #expect(stuck.step("app")?.verdict == .error)
+            #expect(stuck.step("app")?.message?.contains("did not become healthy within 2s") == true, "\(messages(stuck))")
+            #expect(processes(matching: ["/bin/sleep", "300"]).isEmpty, "the stuck app was not stopped")
+            expectNothingLeft(stuck, "never healthy")
+
+            let noisy = await fixture.drill(key: key, start: fixture.serve(keyFile: "/unused"), mustNotContain: ["listening on"])
+            #expect(noisy.step("app")?.verdict == .fail, "\(messages(noisy))")
+            #expect(noisy.step("app")?.message?.contains("logs.must_not_contain") == true)
+            expectNothingLeft(noisy, "forbidden log line")
+        }
+    }
+
+    @Test func aWrongAgeIdentitySaysSoBeforeAnythingBoots() async throws {
+        try await withFixture { fixture in
+            let (sealed, _) = try await fixture.ageEncrypted(Self.keyA, name: "key-a")
+            let (_, otherIdentity) = try await fixture.ageEncrypted("unrelated", name: "other")
+            let record = await fixture.drill(
+                key: MasterKeySpec(source: .file(sealed), decrypt: .age(identity: .file(otherIdentity)), install: .environment("MASTER_KEY")),
+                start: fixture.serve())
+            #expect(record.step("master_key")?.verdict == .error)
+            #expect(record.step("master_key")?.message?.contains("the age identity does not match") == true, "\(messages(record))")
+            #expect(record.step("app")?.verdict == .skipped)
+            #expect(record.exitCode == 2)
+            expectNothingLeft(record, "wrong identity")
+        }
+    }
+}
