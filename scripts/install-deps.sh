@@ -10,6 +10,7 @@ packages=(
   postgresql         # initdb, pg_ctl, postgres: the local throwaway target
   postgresql-client  # pg_dump, pg_restore, psql
   age                # decrypts an age-protected master key (and encrypts the demo's)
+  gpg                # decrypts a gpg-protected master key
 )
 
 missing=()

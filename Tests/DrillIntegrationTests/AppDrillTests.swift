@@ -17,6 +17,9 @@ import Testing
         var scratch: ScratchFolder
         var dump: String
         var refstore: String
+        var manifest: String
+        /// The same data, but the invoice counter 4 ahead of the last invoice (restored from another moment).
+        var counterAheadDump: String
 
         func write(_ name: String, _ text: String) throws -> String {
             let path = scratch.file(name)
@@ -45,16 +48,23 @@ import Testing
             [refstore, "serve", "--http-port", "{{port}}", "--master-key-file", keyFile]
         }
 
-        func drill(key: MasterKeySpec?, start: [String], ready: [ReadyProbe]? = nil,
-                   mustNotContain: [String] = ["env validation"]) async -> DrillRecord {
-            var scenario = Scenario.testScenario(dump: dump, checks: [
+        static let testOrder = CheckKind.testOrder(TestOrderCheckSpec(
+            loginURL: "http://{{api:3000}}/auth/login", ordersURL: "http://{{api:3000}}/api/orders", email: DrillAccount.defaultEmail,
+            password: .environment("DRILL_PASSWORD"), secret: .environment("DRILL_TOTP_SECRET"),
+            order: ["customer_id": .number(1), "currency": .string("EUR"),
+                    "lines": .array([.object(["product_id": .number(1), "quantity": .number(2)])])],
+            totalSQL: "SELECT total_cents FROM orders WHERE id = $1"))
+
+        func drill(key: MasterKeySpec?, start: [String], ready: [ReadyProbe]? = nil, mustNotContain: [String] = ["env validation"],
+                   dump: String? = nil, extraChecks: [CheckKind] = [], migrate: [String]? = nil) async -> DrillRecord {
+            var scenario = Scenario.testScenario(dump: dump ?? self.dump, checks: [
                 .totpLogin(TOTPLoginCheckSpec(url: "http://{{api:3000}}/auth/login", email: DrillAccount.defaultEmail,
                                               password: .environment("DRILL_PASSWORD"), secret: .environment("DRILL_TOTP_SECRET"))),
                 .secretDecrypt(SecretDecryptCheckSpec(sql: "SELECT totp_secret_enc FROM users WHERE email = 'drill-2fa@example.test'",
                                                       secret: .environment("DRILL_TOTP_SECRET"))),
-            ], reportDirectory: scratch.path)
+            ] + extraChecks, manifest: manifest, reportDirectory: scratch.path)
             scenario.masterKey = key
-            scenario.app = AppSpec(start: .command(start),
+            scenario.app = AppSpec(start: .command(start), migrate: migrate.map { MigrateSpec(command: $0) },
                                    ready: ready ?? [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", status: 200,
                                                                                json: ["status": .string("ok")]), timeoutSeconds: 20)],
                                    logsMustNotContain: mustNotContain)
@@ -77,7 +87,16 @@ import Testing
             connection.close()
             let dump = scratch.file("shop.dump")
             try await production.dump(to: dump, format: .custom)
-            try await body(Fixture(scratch: scratch, dump: dump, refstore: try HarnessBinary.path("refstore")))
+            let invoices = CheckSpec(index: 0, location: SourceLocation(line: 1, column: 1), kind: .invoiceSequence(
+                InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest)))
+            let manifest = scratch.file("manifest.json")
+            try JSONEncoder.drill.encode(try await ManifestTaker(connection: production.parameters, checks: [invoices]).take())
+                .write(to: URL(fileURLWithPath: manifest))
+            try await production.execute("UPDATE invoice_counters SET next_value = next_value + 4")
+            let counterAhead = scratch.file("counter-ahead.dump")
+            try await production.dump(to: counterAhead, format: .custom)
+            try await body(Fixture(scratch: scratch, dump: dump, refstore: try HarnessBinary.path("refstore"), manifest: manifest,
+                                   counterAheadDump: counterAhead))
         }
     }
 
@@ -111,6 +130,7 @@ import Testing
             #expect(record.step("app")?.verdict == .pass)
             #expect(record.checks.map(\.verdict) == [.pass, .pass], "\(messages(record))")
             #expect(record.teardown?.actions.contains("master key file removed") == true)
+            #expect(record.step("app")?.evidence.contains { $0.hasPrefix("log: refstore") && $0.contains("listening on") } == true)
             let reports = try ReportWriter.write(record, to: fixture.scratch.path, formats: ReportFormat.allCases)
             for report in reports {
                 let text = try String(contentsOfFile: report, encoding: .utf8)
@@ -119,6 +139,47 @@ import Testing
                 }
             }
             expectNothingLeft(record, "healthy")
+        }
+    }
+
+    /// The upgrade guide's test order: on the healthy backup it takes production's latest + 1
+    /// and its total reads back; on a backup whose counter ran ahead, the gap is named.
+    @Test func aTestOrderTakesTheNextGaplessNumberAndACounterAheadFails() async throws {
+        try await withFixture { fixture in
+            let key = MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .environment("MASTER_KEY"))
+            let start = [fixture.refstore, "serve", "--http-port", "{{port}}"]
+            let healthy = await fixture.drill(key: key, start: start, extraChecks: [Fixture.testOrder])
+            let order = try #require(healthy.checks.last)
+            #expect(order.kind == "test_order")
+            #expect(order.verdict == .pass, "\(messages(healthy))")
+            #expect(order.message?.contains("follows production's latest") == true)
+            #expect(order.observations.allSatisfy { $0.ok })
+            #expect(healthy.exitCode == 0)
+
+            let ahead = await fixture.drill(key: key, start: start, dump: fixture.counterAheadDump, extraChecks: [Fixture.testOrder])
+            let broken = try #require(ahead.checks.last)
+            #expect(broken.verdict == .fail, "\(messages(ahead))")
+            #expect(broken.message?.contains("the counter is ahead") == true, "\(broken.message ?? "")")
+            #expect(ahead.checks.dropLast().allSatisfy { $0.verdict == .pass }, "only the test order notices")
+            expectNothingLeft(ahead, "counter ahead")
+        }
+    }
+
+    /// The upgrade gate's migrate command runs before the app; its failure stops the boot.
+    @Test func aMigrateCommandRunsFirstAndItsFailureIsQuoted() async throws {
+        try await withFixture { fixture in
+            let key = MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .environment("MASTER_KEY"))
+            let start = [fixture.refstore, "serve", "--http-port", "{{port}}"]
+            let migrated = await fixture.drill(key: key, start: start, migrate: [fixture.refstore, "migrate"])
+            #expect(migrated.step("app")?.verdict == .pass, "\(messages(migrated))")
+            #expect(migrated.step("app")?.evidence.contains { $0.hasPrefix("migrate:") && $0.contains("exit code 0") } == true)
+
+            let failed = await fixture.drill(key: key, start: start,
+                                             migrate: ["/bin/sh", "-c", "echo 'migration 0012_add_vat failed: column exists' >&2; exit 1"])
+            #expect(failed.step("app")?.verdict == .error)
+            #expect(failed.step("app")?.message?.contains("the migrate command failed (exit code 1)") == true, "\(messages(failed))")
+            #expect(failed.step("app")?.message?.contains("0012_add_vat failed") == true)
+            expectNothingLeft(failed, "failed migration")
         }
     }
 
@@ -184,6 +245,54 @@ import Testing
             #expect(noisy.step("app")?.verdict == .fail, "\(messages(noisy))")
             #expect(noisy.step("app")?.message?.contains("logs.must_not_contain") == true)
             expectNothingLeft(noisy, "forbidden log line")
+        }
+    }
+
+    /// The key's shape is checked before anything boots, without showing it.
+    @Test func aKeyOfTheWrongLengthOrNotBase64IsRefusedWithoutShowingIt() async throws {
+        try await withFixture { fixture in
+            let short = Data((0..<16).map { UInt8($0 + 40) }).base64EncodedString()
+            let shortRecord = await fixture.drill(
+                key: MasterKeySpec(source: .file(try fixture.write("short", short)), install: .environment("MASTER_KEY")),
+                start: fixture.serve())
+            #expect(shortRecord.step("master_key")?.verdict == .error)
+            #expect(shortRecord.step("master_key")?.message?.contains("decodes to 16 bytes, not 32") == true, "\(messages(shortRecord))")
+            #expect(!messages(shortRecord).contains(short))
+
+            let (sealed, _) = try await fixture.ageEncrypted(Self.keyA, name: "still-sealed")
+            let sealedRecord = await fixture.drill(key: MasterKeySpec(source: .file(sealed), install: .environment("MASTER_KEY")),
+                                                   start: fixture.serve())
+            #expect(sealedRecord.step("master_key")?.message?.contains("is it still encrypted? add master_key.decrypt") == true,
+                    "\(messages(sealedRecord))")
+            expectNothingLeft(sealedRecord, "sealed key")
+        }
+    }
+
+    @Test func aGpgProtectedKeyOpensWithItsPassphraseAndAWrongOneIsNamed() async throws {
+        try await withFixture { fixture in
+            let passphraseFile = try fixture.write("passphrase", "drill passphrase 42")
+            let plain = try fixture.write("key-a.plain", Self.keyA)
+            let sealed = fixture.scratch.file("key-a.gpg")
+            let home = fixture.scratch.file("gnupg")
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            _ = try await fixture.run(["gpg", "--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase-file",
+                                       passphraseFile, "--symmetric", "--output", sealed, plain])
+            _ = try? await fixture.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"])
+            let right = await fixture.drill(
+                key: MasterKeySpec(source: .file(sealed), decrypt: .gpg(passphrase: .file(passphraseFile)), install: .environment("MASTER_KEY")),
+                start: fixture.serve())
+            #expect(right.step("master_key")?.verdict == .pass, "\(messages(right))")
+            #expect(right.step("master_key")?.evidence.contains("decrypted with gpg") == true)
+            #expect(right.checks.map(\.verdict) == [.pass, .pass], "\(messages(right))")
+
+            let wrong = await fixture.drill(
+                key: MasterKeySpec(source: .file(sealed), decrypt: .gpg(passphrase: .file(try fixture.write("wrong", "not it"))),
+                                   install: .environment("MASTER_KEY")),
+                start: fixture.serve())
+            #expect(wrong.step("master_key")?.verdict == .error)
+            #expect(wrong.step("master_key")?.message?.contains("the gpg passphrase is wrong") == true, "\(messages(wrong))")
+            #expect(processes(matching: ["gpg-agent", wrong.runId]).isEmpty, "gpg's agent outlived the drill")
+            expectNothingLeft(wrong, "wrong passphrase")
         }
     }
 

@@ -10,7 +10,7 @@ public struct HTTPExchange: Sendable {
 
     public var json: Any? { try? JSONSerialization.jsonObject(with: body) }
 
-    public static func send(_ method: String, _ url: String, json: [String: any Sendable]? = nil, bearer: String? = nil,
+    public static func send(_ method: String, _ url: String, json: [String: JSONValue]? = nil, bearer: String? = nil,
                             timeout: TimeInterval = 10) async throws -> HTTPExchange {
         guard let target = URL(string: url), target.scheme == "http" || target.scheme == "https" else {
             throw HTTPFailure(description: "\(url) is not an http(s) URL")
@@ -18,7 +18,7 @@ public struct HTTPExchange: Sendable {
         var request = URLRequest(url: target, timeoutInterval: timeout)
         request.httpMethod = method
         if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.httpBody = try JSONSerialization.data(withJSONObject: JSONValue.object(json).foundationObject)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
@@ -50,6 +50,18 @@ public struct HTTPFailure: Error, CustomStringConvertible {
 }
 
 extension JSONValue {
+    /// The value as JSONSerialization takes it.
+    var foundationObject: Any {
+        switch self {
+        case .string(let text): text
+        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? Int64(number) as Any : number
+        case .bool(let flag): flag
+        case .null: NSNull()
+        case .array(let items): items.map(\.foundationObject)
+        case .object(let fields): fields.mapValues(\.foundationObject)
+        }
+    }
+
     static func equal(_ expected: JSONValue, _ actual: Any) -> Bool {
         switch expected {
         case .string(let text): return (actual as? String) == text

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// The application's master key as a drill installs it: read from where the scenario says,
-/// decrypted with the real `age` when it is protected, checked for shape without being shown,
+/// decrypted with the real `age` or `gpg` when it is protected, checked for shape without being shown,
 /// and handed to the app as a 0600 file or an environment variable.
 public struct InstalledMasterKey: Sendable {
     public static let byteCount = 32
@@ -26,6 +26,8 @@ public enum MasterKeyInstaller {
     /// `/data/master.key` lands at `<workDirectory>/data/master.key`.
     public static func install(_ spec: MasterKeySpec, secrets: SecretStore, workDirectory: String,
                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> InstalledMasterKey {
+        try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
         var text: String
         if let decryption = spec.decrypt {
             text = try await decrypt(spec.source, with: decryption, secrets: secrets, workDirectory: workDirectory)
@@ -58,13 +60,10 @@ public enum MasterKeyInstaller {
         }
     }
 
-    /// Runs `age --decrypt` on the protected key. An identity given in a variable is written
-    /// to a 0600 file for the call and removed right after.
+    /// Runs `age --decrypt` or `gpg --decrypt` on the protected key. An identity or passphrase
+    /// is handed over in a 0600 file (never argv) and removed right after.
     static func decrypt(_ source: SecretReference, with decryption: KeyDecryption, secrets: SecretStore,
                         workDirectory: String) async throws -> String {
-        guard case .age(let identity) = decryption else {
-            throw MasterKeyFailure(description: "master_key.decrypt.gpg is not available yet; protect the key with age")
-        }
         var temporary: [String] = []
         defer { temporary.forEach { try? FileManager.default.removeItem(atPath: $0) } }
         func privateFile(_ name: String, _ contents: Data) throws -> String {
@@ -87,6 +86,14 @@ public enum MasterKeyInstaller {
             catch let failure as MasterKeyFailure { throw failure }
             catch { throw MasterKeyFailure(description: "\(error)") }
         }
+        if case .gpg(let passphrase) = decryption {
+            let passphraseFile: String
+            do { passphraseFile = try privateFile(".gpg-passphrase", Data(try secrets.value(of: passphrase).utf8)) }
+            catch let failure as MasterKeyFailure { throw failure }
+            catch { throw MasterKeyFailure(description: "the gpg passphrase: \(error)") }
+            return try await gpgDecrypt(input, passphraseFile: passphraseFile, home: workDirectory + "/.gnupg", secrets: secrets)
+        }
+        guard case .age(let identity) = decryption else { throw MasterKeyFailure(description: "unknown master_key.decrypt") }
         let identityFile: String
         switch identity {
         case .file(let path):
@@ -111,6 +118,31 @@ public enum MasterKeyInstaller {
                 ? "the age identity does not match the key file's recipients: it is not the identity this key was encrypted to"
                 : "age could not decrypt the master key"
             throw MasterKeyFailure(description: "\(hint) (age: \(secrets.redact(reason)))")
+        }
+        return output.standardOutput
+    }
+
+    /// Symmetric or public-key gpg, with a private home in the target's folder so the
+    /// operator's keyrings are neither read nor changed.
+    private static func gpgDecrypt(_ input: String, passphraseFile: String, home: String, secrets: SecretStore) async throws -> String {
+        try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let output: CommandOutput
+        do {
+            output = try await CommandRunner.run(Command("gpg", [
+                "--homedir", home, "--batch", "--yes", "--quiet", "--no-tty", "--pinentry-mode", "loopback",
+                "--passphrase-file", passphraseFile, "--decrypt", input,
+            ]))
+        } catch {
+            throw MasterKeyFailure(description: "could not run gpg (\(error)); install it: apt-get install gpg")
+        }
+        // gpg starts an agent for its home; stopped now so nothing outlives the key's decryption.
+        _ = try? await CommandRunner.run(Command("gpgconf", ["--homedir", home, "--kill", "gpg-agent"]))
+        guard output.succeeded else {
+            let reason = output.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+            let hint = reason.contains("Bad session key") || reason.contains("bad passphrase")
+                ? "the gpg passphrase is wrong: it does not open the master key file"
+                : "gpg could not decrypt the master key"
+            throw MasterKeyFailure(description: "\(hint) (gpg: \(secrets.redact(reason)))")
         }
         return output.standardOutput
     }

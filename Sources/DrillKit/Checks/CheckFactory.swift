@@ -10,6 +10,7 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .sequences(let settings): SequencesCheck(spec: spec, settings: settings)
     case .totpLogin(let settings): TOTPLoginCheck(spec: spec, settings: settings)
     case .secretDecrypt(let settings): SecretDecryptCheck(spec: spec, settings: settings)
+    case .testOrder(let settings): TestOrderCheck(spec: spec, settings: settings)
     case .http, .command: nil
     }
 }

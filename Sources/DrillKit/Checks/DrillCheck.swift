@@ -46,9 +46,12 @@ public protocol DrillCheck: Sendable {
     var displayName: String { get }
     /// The whole-table aggregates it will compute, so checks that scan the same table can share one pass.
     var tableScanNeeds: [TableScanNeed] { get }
+    /// True for a check that changes the restored data (a test order): it runs after all the others.
+    var writes: Bool { get }
     func run(in context: CheckContext) async -> CheckOutcome
 }
 
 extension DrillCheck {
     public var tableScanNeeds: [TableScanNeed] { [] }
+    public var writes: Bool { false }
 }

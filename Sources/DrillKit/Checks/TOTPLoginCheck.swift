@@ -20,31 +20,21 @@ public struct TOTPLoginCheck: DrillCheck {
             transcript.cannotVerify("the app is not running (see the app step), so nobody could log in")
             return transcript.outcome(passing: "")
         }
-        let password: String, code: String
+        let answer: AppLogin.Answer
         do {
-            password = try context.secrets.value(of: settings.password)
-            let secret = try context.secrets.value(of: settings.secret)
-            code = try TOTP.code(secret: try TOTP.decodeBase32(secret), at: Date())
-            context.secrets.remember(code)
+            answer = try await AppLogin.attempt(url: settings.url, email: settings.email, password: settings.password,
+                                                secret: settings.secret, app: app, secrets: context.secrets)
         } catch {
-            transcript.cannotVerify("\(error)")
+            transcript.cannotVerify(error.description)
             return transcript.outcome(passing: "")
         }
-        let url = app.url(settings.url)
-        let answer: HTTPExchange
-        do {
-            answer = try await HTTPExchange.send("POST", url, json: ["email": settings.email, "password": password, "code": code])
-        } catch {
-            transcript.cannotVerify("POST \(url) got no answer: \(error)")
-            return transcript.outcome(passing: "")
-        }
+        let url = answer.url
         transcript.observe("POST \(url)", expected: "200", actual: String(answer.status), ok: answer.status == 200)
         switch answer.status {
         case 200:
             break
         case 401:
-            transcript.fail("the login was refused (401) with the known-good password and TOTP code: the master key most likely "
-                            + "does not match the data (the stored TOTP secret did not decrypt), or the drill account was not in the backup")
+            transcript.fail("the login was refused (401) with the known-good password and TOTP code: " + AppLogin.refusedExplanation)
         default:
             transcript.fail("the login answered \(answer.status), not 200")
         }

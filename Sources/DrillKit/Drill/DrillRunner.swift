@@ -5,6 +5,8 @@ import Foundation
 /// in the record, and the throwaway target is torn down on every path.
 public final class DrillRunner: Sendable {
     public static let harnessVersion = "0.1.0"
+    /// How much of the app's output a report keeps.
+    static let appLogEvidenceLines = 20
 
     let scenario: Scenario
     let runId: String
@@ -140,9 +142,6 @@ public final class DrillRunner: Sendable {
             unsupported.append("environment.kind: \(scenario.environment.kind.rawValue) (this version drills on a local throwaway cluster only; use `kind: local`)")
         }
         if case .pitr = scenario.backup.source { unsupported.append("backup.pitr (point-in-time recovery is not available yet; use backup.dump)") }
-        if case .gpg? = scenario.masterKey?.decrypt {
-            unsupported.append("master_key.decrypt.gpg (not available yet; protect the key with age)")
-        }
         for check in scenario.checks where makeCheck(check) == nil {
             unsupported.append("\(check.path) at line \(check.location.line) (this check kind is not available yet)")
         }
@@ -165,7 +164,11 @@ public final class DrillRunner: Sendable {
         state.masterKey = key
         let place = key.file.map { "file \($0) (0600)" } ?? "environment variable \(key.environment.keys.sorted().joined())"
         var evidence = ["source: \(spec.source)", "installed as \(place)", "key id: sha256 \(key.fingerprint)…"]
-        if case .age? = spec.decrypt { evidence.insert("decrypted with age", at: 1) }
+        switch spec.decrypt {
+        case .age?: evidence.insert("decrypted with age", at: 1)
+        case .gpg?: evidence.insert("decrypted with gpg", at: 1)
+        case nil: break
+        }
         return ("\(InstalledMasterKey.byteCount)-byte key installed as \(place)", evidence)
     }
 
@@ -218,6 +221,7 @@ public final class DrillRunner: Sendable {
             switch check.kind {
             case .totpLogin(let settings): references += [settings.password, settings.secret]
             case .secretDecrypt(let settings): references.append(settings.secret)
+            case .testOrder(let settings): references += [settings.password, settings.secret]
             case .canary(let settings): references.append(settings.value)
             default: break
             }
@@ -391,24 +395,28 @@ public final class DrillRunner: Sendable {
         // end up one after the other; started together, the server shares the cores and the
         // phase takes about their total CPU time divided by the cores.
         let width = max(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        // A check that writes (a test order) would change what the others count: it waits for them.
+        let writing = Set(specs.indices.filter { makeCheck(specs[$0])?.writes ?? false })
+        let reading = specs.indices.filter { !writing.contains($0) }
         await withTaskGroup(of: (Int, CheckRecord).self) { group in
             var next = 0
-            while next < min(width, specs.count) {
-                let index = next, start = results[index]
-                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans,
-                                                               app: app, masterKey: masterKey)) }
+            func startNext() {
+                let index = reading[next], start = results[index]
+                group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest,
+                                                            sharedScans: sharedScans, app: app, masterKey: masterKey)) }
                 next += 1
             }
+            while next < min(width, reading.count) { startNext() }
             for await (index, result) in group {
                 results[index] = result
                 observer.checkFinished(result)
-                if next < specs.count {
-                    let index = next, start = results[index]
-                    group.addTask { (index, await self.runCheck(specs[index], start, parameters: parameters, manifest: manifest, sharedScans: sharedScans,
-                                                               app: app, masterKey: masterKey)) }
-                    next += 1
-                }
+                if next < reading.count { startNext() }
             }
+        }
+        for index in writing.sorted() {
+            results[index] = await runCheck(specs[index], results[index], parameters: parameters, manifest: manifest,
+                                            sharedScans: sharedScans, app: app, masterKey: masterKey)
+            observer.checkFinished(results[index])
         }
         record.checks = results
         if interruption.current == nil, !Task.isCancelled { state.rtoEnd = ContinuousClock.now }
@@ -459,6 +467,10 @@ public final class DrillRunner: Sendable {
         if let app = state.app {
             await app.stop()
             teardown.actions.append("app stopped (\(app.exit ?? "still running"))")
+            // The app's own words are evidence of its boot: kept with its step, redacted.
+            if let index = record.steps.firstIndex(where: { $0.id == "app" }) {
+                record.steps[index].evidence += app.lastLines.suffix(Self.appLogEvidenceLines).map { "log: " + secrets.redact($0) }
+            }
             state.app = nil
         }
         if let file = state.masterKey?.file {

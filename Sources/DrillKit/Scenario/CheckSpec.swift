@@ -22,6 +22,7 @@ public enum CheckKind: Sendable {
     case invoiceSequence(InvoiceSequenceCheckSpec)
     case totpLogin(TOTPLoginCheckSpec)
     case secretDecrypt(SecretDecryptCheckSpec)
+    case testOrder(TestOrderCheckSpec)
     case sql(SQLCheckSpec)
     case canary(CanaryCheckSpec)
     case sequences(SequencesCheckSpec)
@@ -36,6 +37,7 @@ public enum CheckKind: Sendable {
         case .invoiceSequence: "invoice_sequence"
         case .totpLogin: "totp_login"
         case .secretDecrypt: "secret_decrypt"
+        case .testOrder: "test_order"
         case .sql: "sql"
         case .canary: "canary"
         case .sequences: "sequences"
@@ -175,6 +177,34 @@ public struct TOTPLoginCheckSpec: Sendable {
         self.email = email
         self.password = password
         self.secret = secret
+    }
+}
+
+/// `test_order`: log in, place an order through the app, and check its invoice number and total.
+public struct TestOrderCheckSpec: Sendable {
+    public var loginURL: String
+    public var ordersURL: String
+    public var email: String
+    public var password: SecretReference
+    public var secret: SecretReference
+    /// The order's JSON body, sent as written.
+    public var order: [String: JSONValue]
+    /// The manifest's latest invoice numbers the new invoice must follow (`invoices.number`).
+    public var invoiceNumber: ColumnReference
+    /// Reads the stored total of order `$1` from the restored database; optional.
+    public var totalSQL: String?
+
+    public init(loginURL: String, ordersURL: String, email: String, password: SecretReference, secret: SecretReference,
+                order: [String: JSONValue], invoiceNumber: ColumnReference = ColumnReference(table: "invoices", column: "number"),
+                totalSQL: String? = nil) {
+        self.loginURL = loginURL
+        self.ordersURL = ordersURL
+        self.email = email
+        self.password = password
+        self.secret = secret
+        self.order = order
+        self.invoiceNumber = invoiceNumber
+        self.totalSQL = totalSQL
     }
 }
 

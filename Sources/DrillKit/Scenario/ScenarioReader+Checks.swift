@@ -1,6 +1,6 @@
 extension ScenarioReader {
     /// Check kinds in the order the contract lists them (ties in suggestions go to the first).
-    static let checkKinds = ["row_counts", "money", "invoice_sequence", "totp_login", "secret_decrypt", "sql", "canary",
+    static let checkKinds = ["row_counts", "money", "invoice_sequence", "totp_login", "secret_decrypt", "test_order", "sql", "canary",
                              "sequences", "http", "command"]
 
     /// A scenario without checks would "pass" having proved nothing, so an empty list is an error.
@@ -43,6 +43,7 @@ extension ScenarioReader {
         case "invoice_sequence": readInvoiceSequence(body).map(CheckKind.invoiceSequence)
         case "totp_login": readTOTPLogin(body).map(CheckKind.totpLogin)
         case "secret_decrypt": readSecretDecrypt(body).map(CheckKind.secretDecrypt)
+        case "test_order": readTestOrder(body).map(CheckKind.testOrder)
         case "sql": readSQLCheck(body).map(CheckKind.sql)
         case "canary": readCanary(body).map(CheckKind.canary)
         case "sequences": readSequences(body).map(CheckKind.sequences)

@@ -118,7 +118,7 @@ extension ScenarioReader {
         return columns.contains { $0 == nil } ? nil : columns.compactMap { $0 }
     }
 
-    private func readColumnReference(_ value: ScenarioValue) -> ColumnReference? {
+    func readColumnReference(_ value: ScenarioValue) -> ColumnReference? {
         guard let text = string(value) else { return nil }
         guard let column = ColumnReference(parsing: text) else {
             report("invalid column reference '\(text)' for \(value.displayPath): write table.column (or schema.table.column)",

@@ -12,6 +12,23 @@ extension ScenarioReader {
         return TOTPLoginCheckSpec(url: url, email: email, password: password, secret: secret)
     }
 
+    func readTestOrder(_ value: ScenarioValue) -> TestOrderCheckSpec? {
+        guard let order = mapping(value, allowed: ["login_url", "orders_url", "email", "order", "invoice_number", "total_sql"],
+                                  secretSlots: ["password", "secret"]) else { return nil }
+        let loginURL = required("login_url", in: order).flatMap(string)
+        let ordersURL = required("orders_url", in: order).flatMap(string)
+        let email = required("email", in: order).flatMap(string)
+        let password = secretReference("password", in: order)
+        let secret = secretReference("secret", in: order)
+        let body = required("order", in: order).flatMap(readJSONObject)
+        let invoiceNumber = order["invoice_number"].flatMap(readColumnReference)
+        let totalSQL = order["total_sql"].flatMap(string)
+        guard let loginURL, let ordersURL, let email, let password, let secret, let body else { return nil }
+        return TestOrderCheckSpec(loginURL: loginURL, ordersURL: ordersURL, email: email, password: password, secret: secret,
+                                  order: body, invoiceNumber: invoiceNumber ?? ColumnReference(table: "invoices", column: "number"),
+                                  totalSQL: totalSQL)
+    }
+
     func readSecretDecrypt(_ value: ScenarioValue) -> SecretDecryptCheckSpec? {
         guard let decrypt = mapping(value, allowed: ["sql", "cipher"], secretSlots: ["secret"]) else { return nil }
         let sql = required("sql", in: decrypt).flatMap(string)
