@@ -308,6 +308,14 @@ import Testing
             #expect(record.step("app")?.verdict == .skipped)
             #expect(record.exitCode == 2)
             expectNothingLeft(record, "wrong identity")
+
+            let missing = await fixture.drill(
+                key: MasterKeySpec(source: .file(sealed), decrypt: .age(identity: .file(fixture.scratch.file("no-such.identity"))),
+                                   install: .environment("MASTER_KEY")),
+                start: fixture.serve())
+            #expect(missing.step("master_key")?.message?.contains("no-such.identity is missing or unreadable") == true,
+                    "\(messages(missing))")
+            expectNothingLeft(missing, "missing identity")
         }
     }
 }
