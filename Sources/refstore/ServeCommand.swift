@@ -46,6 +46,17 @@ struct ServeCommand: AsyncParsableCommand {
                                         print(line)
                                         fflush(nil)
                                     })
-        try await server.run()
+        let serving = Task { try await server.run() }
+        let handlers = SignalHandlers { name in
+            print("refstore stopping on \(name)")
+            fflush(nil)
+            serving.cancel()
+        }
+        defer { handlers.cancel() }
+        do {
+            try await serving.value
+        } catch where serving.isCancelled {
+            return
+        }
     }
 }

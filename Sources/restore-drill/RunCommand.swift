@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillCommandLine
 import DrillKit
 import Foundation
 

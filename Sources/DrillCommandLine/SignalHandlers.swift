@@ -1,12 +1,13 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGINT and SIGTERM into a call (which cancels the drill) instead of an abrupt exit,
-/// so teardown and the reports still happen.
-final class SignalHandlers {
+/// Turns SIGINT and SIGTERM into a call instead of an abrupt exit: the drill cancels itself
+/// so teardown and the reports still happen; `refstore serve` stops serving (as a
+/// container's PID 1 it would otherwise ignore SIGTERM until the engine kills it).
+public final class SignalHandlers {
     private let sources: [any DispatchSourceSignal]
 
-    init(onSignal: @escaping @Sendable (String) -> Void) {
+    public init(onSignal: @escaping @Sendable (String) -> Void) {
         sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -16,7 +17,7 @@ final class SignalHandlers {
         }
     }
 
-    func cancel() {
+    public func cancel() {
         sources.forEach { $0.cancel() }
     }
 }

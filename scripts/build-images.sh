@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the images docker-compose.drill.yml uses by default, offline, from this machine's
+# own Debian package source (no registry), and reuses each one while its inputs are the same:
+#   restore-drill/base:bookworm   Debian bookworm minbase + postgresql-15, libpq5, liboath0, libcurl4
+#   restore-drill/postgres:15     the drill's PostgreSQL (official-image variables)
+#   restore-drill/refstore:local  RefStore, built here with a static Swift stdlib
+# Usage: scripts/build-images.sh        (DOCKER_HOST as scripts/docker-engine.sh start prints)
+set -euo pipefail
+shopt -s inherit_errexit
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+say() { echo "build-images: $*" >&2; }
+
+docker info >/dev/null 2>&1 || { say "no Docker engine answers (DOCKER_HOST=${DOCKER_HOST:-unset}); run scripts/docker-engine.sh start"; exit 2; }
+command -v mmdebstrap >/dev/null || {
+  [ "$(id -u)" -eq 0 ] || { say "mmdebstrap is missing; install it: apt-get install mmdebstrap"; exit 2; }
+  say "installing mmdebstrap"; apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
+}
+
+# The label every image carries: a hash of what it was built from.
+inputs_of() { docker image inspect --format '{{ index .Config.Labels "restore-drill.inputs" }}' "$1" 2>/dev/null || true; }
+hash_of() { sha256sum | cut -c1-16; }
+
+base=restore-drill/base:bookworm
+packages="postgresql-15,libpq5,liboath0,libcurl4,ca-certificates"
+sources=/etc/apt/sources.list.d/debian.sources
+[ -f "$sources" ] || sources=/etc/apt/sources.list
+base_inputs=$( (echo "$packages"; cat "$sources") | hash_of)
+if [ "$(inputs_of "$base")" = "$base_inputs" ]; then
+  say "$base is up to date"
+else
+  say "building $base from $sources (about a minute)"
+  work=$(mktemp -d /tmp/restore-drill-images-XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+  mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$work/rootfs.tar" "$sources"
+  docker import --change "LABEL restore-drill.inputs=$base_inputs" "$work/rootfs.tar" "$base" >/dev/null
+  rm -rf "$work"
+  trap - EXIT
+fi
+
+build() { # IMAGE DOCKERFILE CONTEXT INPUTS
+  if [ "$(inputs_of "$1")" = "$4" ]; then say "$1 is up to date"; return; fi
+  say "building $1"
+  # The legacy builder is what works offline here; its deprecation notice is noise.
+  docker build --quiet --build-arg "BASE=$base" --label "restore-drill.inputs=$4" -t "$1" -f "$2" "$3" 2>&1 >/dev/null |
+    grep -v -e "legacy builder is deprecated" -e "Install the buildx component" -e "docs.docker.com/go/buildx" -e '^ *$' >&2 || true
+}
+
+postgres_inputs=$(cat scripts/images/postgres.Dockerfile scripts/images/postgres-entrypoint.sh <(echo "$base_inputs") | hash_of)
+build restore-drill/postgres:15 scripts/images/postgres.Dockerfile scripts/images "$postgres_inputs"
+
+say "building refstore (release, static Swift stdlib)"
+# DrillKit's HTTP client is FoundationNetworking, which the static stdlib links against the
+# system's libcurl; the image carries libcurl4 for it.
+libcurl=$(ls /usr/lib/*-linux-gnu/libcurl.so.4 2>/dev/null | head -n 1)
+[ -n "$libcurl" ] || { say "libcurl.so.4 is missing; install it: apt-get install libcurl4"; exit 2; }
+context=$(mktemp -d /tmp/restore-drill-images-XXXXXX)
+trap 'rm -rf "$context"' EXIT
+# The linker asks for -lcurl; without libcurl's -dev package only the runtime .so.4 exists.
+mkdir -p "$context/lib" && ln -s "$libcurl" "$context/lib/libcurl.so"
+swift build -c release --static-swift-stdlib -Xlinker -L"$context/lib" --product refstore >&2
+rm -rf "$context/lib"
+cp .build/release/refstore scripts/images/refstore-entrypoint.sh "$context/"
+refstore_inputs=$(cat scripts/images/refstore.Dockerfile "$context/refstore" scripts/images/refstore-entrypoint.sh <(echo "$base_inputs") | hash_of)
+build restore-drill/refstore:local scripts/images/refstore.Dockerfile "$context" "$refstore_inputs"
+# Images replaced by a rebuild are left untagged; only ours (by label) are removed.
+docker image prune --force --filter "label=restore-drill.inputs" >/dev/null
+say "ready: $base, restore-drill/postgres:15, restore-drill/refstore:local"
