@@ -1,11 +1,29 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (unit and integration, real PostgreSQL).
+# Installs what is missing, builds, and runs every test (unit and integration, real PostgreSQL,
+# and the compose tests against a real Docker engine with offline-built images).
 # The last line printed is Swift Testing's closing line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 scripts/install-deps.sh
+
+# The compose tests: an engine (the one DOCKER_HOST names, or a private one started here and
+# stopped at the end) and the stack's images. Under CI=true they are required; elsewhere the
+# compose tests are reported as skipped when no engine can be had.
+stop_engine=false
+if ! scripts/docker-engine.sh status >/dev/null 2>&1; then stop_engine=true; fi
+if engine=$(scripts/docker-engine.sh start); then
+  export "${engine?}"
+  scripts/build-images.sh
+else
+  if [ "${CI:-}" = true ]; then echo "test: CI needs a Docker engine for the compose tests" >&2; exit 2; fi
+  echo "test: no Docker engine; the compose tests will show as skipped" >&2
+  stop_engine=false
+fi
+# Quietly: the test runner's closing line stays the last line printed.
+if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
+
 # The teardown tests run the restore-drill binary itself, so build the products first.
 swift build
 swift test "$@" 2>&1 | tee .build/last-test-run.log
