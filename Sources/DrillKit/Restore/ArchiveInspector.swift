@@ -16,10 +16,19 @@ public struct ArchiveInspection: Sendable {
 }
 
 public enum ArchiveInspector {
-    /// Reads the format and header, and has the local pg_restore list the table of contents.
+    /// Reads the format and header, and has pg_restore list the table of contents.
     /// Problems come back as findings, never as a thrown error: the drill reports them.
-    public static func inspect(path: String, declared: DumpFormat, binaries: PostgresBinaries,
+    public static func inspect(path: String, declared: DumpFormat, tools: any RestoreTools,
                                pgRestoreVersion: String) async throws -> Result<ArchiveInspection, Finding> {
+        switch inspectFile(path: path, declared: declared) {
+        case .success(let inspection): try await list(inspection, tools: tools, pgRestoreVersion: pgRestoreVersion)
+        case .failure(let finding): .failure(finding)
+        }
+    }
+
+    /// What the file itself tells, without any PostgreSQL program: format, archive header, and
+    /// whether a plain dump ends with pg_dump's closing line.
+    public static func inspectFile(path: String, declared: DumpFormat) -> Result<ArchiveInspection, Finding> {
         let detection: DumpFormatDetector.Detection
         do {
             detection = try DumpFormatDetector.detect(path: path)
@@ -38,19 +47,26 @@ public enum ArchiveInspector {
             }
             return .success(inspection)
         }
-        let header: ArchiveHeader
         do {
-            header = try ArchiveHeader.parse(detection.headerBytes)
+            inspection.header = try ArchiveHeader.parse(detection.headerBytes)
         } catch {
             return .failure(RestoreFindings.archiveUnreadable("\(error)"))
         }
-        inspection.header = header
-        let localMajor = Int(pgRestoreVersion.split(separator: ".").first ?? "") ?? 0
-        if header.versionNumber > ArchiveHeader.newestReadableFormat(pgRestoreMajor: localMajor) {
+        return .success(inspection)
+    }
+
+    /// Whether the pg_restore that will restore can read the archive, and its table of
+    /// contents (a truncated archive usually fails here).
+    public static func list(_ inspection: ArchiveInspection, tools: any RestoreTools,
+                            pgRestoreVersion: String) async throws -> Result<ArchiveInspection, Finding> {
+        guard let header = inspection.header else { return .success(inspection) }
+        var inspection = inspection
+        let major = Int(pgRestoreVersion.split(separator: ".").first ?? "") ?? 0
+        if header.versionNumber > ArchiveHeader.newestReadableFormat(pgRestoreMajor: major) {
             return .failure(RestoreFindings.archiveTooNew(archiveFormat: header.formatVersion, pgDumpVersion: header.pgDumpVersion,
                                                           localVersion: pgRestoreVersion))
         }
-        let listing = try await CommandRunner.run(Command(binaries.pgRestore, ["--list", path]))
+        let listing = try await CommandRunner.run(tools.command("pg_restore", ["--list", tools.dumpPath]))
         try Task.checkCancellation()
         guard listing.succeeded else {
             let text = listing.errorTail()

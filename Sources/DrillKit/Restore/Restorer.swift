@@ -7,25 +7,20 @@ public struct RestoreOutcome: Sendable {
     public var evidence: [String]
 }
 
-/// Restores a dump into the throwaway database with the local pg_restore (or psql for plain
-/// dumps), and judges the result: tool errors, truncation, exit-0-with-errors, empty restore.
+/// Restores a dump into the throwaway database with pg_restore (or psql for plain dumps), on
+/// this host or in the database container, and judges the result: tool errors, truncation, exit-0-with-errors, empty restore.
 public struct Restorer: Sendable {
-    public var path: String
     public var inspection: ArchiveInspection
     public var jobs: Int
     public var database: String
-    public var binaries: PostgresBinaries
-    public var clientEnvironment: [String: String?]
+    public var tools: any RestoreTools
     public var secrets: SecretStore
 
-    public init(path: String, inspection: ArchiveInspection, jobs: Int, database: String, binaries: PostgresBinaries,
-                clientEnvironment: [String: String?], secrets: SecretStore) {
-        self.path = path
+    public init(inspection: ArchiveInspection, jobs: Int, database: String, tools: any RestoreTools, secrets: SecretStore) {
         self.inspection = inspection
         self.jobs = jobs
         self.database = database
-        self.binaries = binaries
-        self.clientEnvironment = clientEnvironment
+        self.tools = tools
         self.secrets = secrets
     }
 
@@ -37,12 +32,11 @@ public struct Restorer: Sendable {
     public func run(connection: PostgresConnection, progress: (@Sendable (_ done: Int, _ total: Int?) -> Void)?) async throws -> RestoreOutcome {
         let command: Command
         if inspection.format == .plain {
-            command = Command(binaries.psql, ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=0", "--dbname", database, "--file", path],
-                              environment: clientEnvironment)
+            command = tools.command("psql", ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=0", "--dbname", database,
+                                             "--file", tools.dumpPath])
         } else {
-            command = Command(binaries.pgRestore, ["--verbose", "--no-owner", "--no-privileges", "--dbname", database,
-                                                   "--jobs", String(effectiveJobs), path],
-                              environment: clientEnvironment)
+            command = tools.command("pg_restore", ["--verbose", "--no-owner", "--no-privileges", "--dbname", database,
+                                                   "--jobs", String(effectiveJobs), tools.dumpPath])
         }
         let total = inspection.tocEntries
         let done = Mutex(0)
