@@ -12,11 +12,7 @@ enum AppBoot {
         return tail.isEmpty ? "(the app printed nothing)" : tail.map { "| " + $0 }.joined(separator: "\n")
     }
 
-    static func migrate(_ spec: MigrateSpec, environment: [String: String?], address: AppAddress,
-                        workingDirectory: String?, secrets: SecretStore) async throws -> String {
-        let arguments = spec.command.map(address.argument)
-        guard let executable = arguments.first else { throw StepFailure(.error, "app.migrate.command is empty") }
-        let command = Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: workingDirectory)
+    static func migrate(_ command: Command, secrets: SecretStore) async throws -> String {
         let output: CommandOutput
         do {
             output = try await CommandRunner.run(command)
@@ -32,7 +28,7 @@ enum AppBoot {
     }
 
     /// Returns once every probe passed; throws a step failure quoting the app's last lines.
-    static func waitUntilReady(_ app: AppProcess, probes: [ReadyProbe], address: AppAddress,
+    static func waitUntilReady(_ app: any BootingApp, probes: [ReadyProbe], address: AppAddress,
                                secrets: SecretStore) async throws -> [String] {
         var evidence: [String] = []
         let clock = ContinuousClock()
@@ -43,9 +39,9 @@ enum AppBoot {
             var pause = Duration.milliseconds(100)
             var lastAnswer = "no answer yet"
             while true {
-                if let exit = app.exit {
+                if let exit = await app.exitDescription() {
                     throw StepFailure(.error, "the app exited (\(exit)) before \(url) answered; \(keyHint). Its last lines:\n"
-                                      + quote(app.lastLines, secrets: secrets))
+                                      + quote(await app.recentLines(), secrets: secrets))
                 }
                 do {
                     let answer = try await HTTPExchange.send("GET", url, timeout: 5)
@@ -66,7 +62,7 @@ enum AppBoot {
                                       + "GET \(url) wanted \(probe.http.status)"
                                       + (probe.http.json == nil ? "" : " and the expected JSON")
                                       + ", last answer: \(lastAnswer); \(keyHint). Its last lines:\n"
-                                      + quote(app.lastLines, secrets: secrets))
+                                      + quote(await app.recentLines(), secrets: secrets))
                 }
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
@@ -76,8 +72,8 @@ enum AppBoot {
     }
 
     /// A hit fails the boot step: the app came up, but said what it must not.
-    static func checkLogs(_ app: AppProcess, secrets: SecretStore) throws {
-        guard let hit = app.forbiddenHit else { return }
+    static func checkLogs(_ app: any BootingApp, secrets: SecretStore) async throws {
+        guard let hit = await app.forbiddenHit() else { return }
         throw StepFailure(.fail, "the app's log contains \"\(secrets.redact(hit.pattern))\" (logs.must_not_contain): "
                           + secrets.redact(hit.line))
     }
