@@ -7,12 +7,21 @@
 #      keep the master key off-host style: encrypted with age to a fresh identity;
 #   4. stop "production", then run the drill: Scenarios/demo-local.yml (restore, decrypt and
 #      install the key, boot `refstore serve`, log in with TOTP, check the data).
-# Usage: scripts/demo.sh [--size tiny|small|medium|large]
+# With --compose, step 4 runs Scenarios/sovecom-monthly.yml instead: the same drill in a
+# throwaway docker compose project (an engine is started and the images built if needed).
+# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 size=small
-[ "${1:-}" = "--size" ] && size=${2:?--size needs tiny, small, medium or large}
+compose=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) size=${2:?--size needs tiny, small, medium or large}; shift 2 ;;
+    --compose) compose=true; shift ;;
+    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose)" >&2; exit 2 ;;
+  esac
+done
 source scripts/lib/production.sh
 
 scripts/install-deps.sh
@@ -39,4 +48,14 @@ production_stop
 trap - EXIT
 
 echo
-"$bin/restore-drill" run Scenarios/demo-local.yml
+if $compose; then
+  stop_engine=false
+  scripts/docker-engine.sh status >/dev/null 2>&1 || stop_engine=true
+  engine=$(scripts/docker-engine.sh start)
+  export "${engine?}"
+  if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
+  scripts/build-images.sh
+  SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run Scenarios/sovecom-monthly.yml
+else
+  "$bin/restore-drill" run Scenarios/demo-local.yml
+fi

@@ -8,7 +8,10 @@ struct GCCommand: AsyncParsableCommand {
         abstract: "Remove throwaway targets left behind by a killed harness.",
         discussion: """
             Removes only folders marked by restore-drill (and the PostgreSQL servers running from \
-            them) whose harness process is gone. A drill that is still running is left alone.
+            them), and compose projects whose containers, volumes or networks carry a drill's \
+            run label, when the harness that made them is gone. A drill that is still running, \
+            a project made by a harness on another host, and any compose project without the \
+            label are left alone.
             """
     )
 

@@ -32,17 +32,41 @@ public final class DrillRunner: Sendable {
         var manifest: Manifest?
         var binaries: PostgresBinaries?
         var cluster: LocalCluster?
+        var compose: ComposeTarget?
+        var tools: (any RestoreTools)?
         var connection: PostgresConnection?
         var rtoStart: ContinuousClock.Instant?
         var rtoEnd: ContinuousClock.Instant?
         var masterKey: InstalledMasterKey?
         var app: AppProcess?
+        var composeApp: ComposeApp?
         var appAddress: AppAddress?
         /// Set once the app answered its ready probes; app checks need it.
         var appReady = false
+
+        /// The harness's own connection to the restored database, whichever the target.
+        func connectionParameters(database: String) -> ConnectionParameters? {
+            cluster?.connectionParameters(database: database) ?? compose?.connectionParameters(database: database)
+        }
     }
 
     public func run() async -> DrillRecord {
+        let body = Task { await self.carryOut() }
+        let deadline = scenario.deadlineSeconds
+        let interruption = self.interruption
+        // The scenario's hard deadline: past it, the drill stops as if interrupted, and the
+        // teardown (which ignores cancellation) still runs.
+        let watchdog = Task {
+            try await Task.sleep(for: .milliseconds(Int64(deadline * 1000)))
+            interruption.record("the scenario's deadline (\(DurationText.formatObjective(deadline)))")
+            body.cancel()
+        }
+        let record = await withTaskCancellationHandler { await body.value } onCancel: { body.cancel() }
+        watchdog.cancel()
+        return record
+    }
+
+    private func carryOut() async -> DrillRecord {
         var record = DrillRecord(runId: runId, scenarioName: scenario.name, scenarioFile: scenario.file,
                                  scenarioDescription: scenario.description, startedAt: Date())
         record.tier = scenario.objectives.tier?.rawValue
@@ -58,17 +82,18 @@ public final class DrillRunner: Sendable {
         ok = finish(await step("prepare", "Find, measure and inspect the backup", after: ok ? nil : "plan") {
             try await self.prepare(&state, &record)
         }, &record)
-        ok = finish(await step("target", "Create the throwaway PostgreSQL", after: ok ? nil : "prepare") {
+        ok = finish(await step("target", scenario.environment.kind == .compose ? "Create the throwaway compose project and start its database"
+                                                                               : "Create the throwaway PostgreSQL", after: ok ? nil : "prepare") {
             try await self.createTarget(&state, &record)
         }, &record)
         ok = finish(await step("restore", "Restore the dump", after: ok ? nil : "target") {
-            try await self.restore(&state)
+            try await self.restore(&state, &record)
         }, &record)
         let restored = ok
         var lastStep = "restore"
         if let masterKey = scenario.masterKey {
             ok = finish(await step("master_key", "Install the application's master key", after: ok ? nil : lastStep) {
-                try await self.installMasterKey(masterKey, &state)
+                try await self.installMasterKey(masterKey, &state, &record)
             }, &record)
             lastStep = "master_key"
         }
@@ -138,9 +163,7 @@ public final class DrillRunner: Sendable {
     /// Refuses, before touching anything, what this version cannot carry out.
     private func plan() throws -> (message: String, evidence: [String]) {
         var unsupported: [String] = []
-        if scenario.environment.kind != .local {
-            unsupported.append("environment.kind: \(scenario.environment.kind.rawValue) (this version drills on a local throwaway cluster only; use `kind: local`)")
-        }
+        let compose = scenario.environment.kind == .compose
         if case .pitr = scenario.backup.source { unsupported.append("backup.pitr (point-in-time recovery is not available yet; use backup.dump)") }
         for check in scenario.checks where makeCheck(check) == nil {
             unsupported.append("\(check.path) at line \(check.location.line) (this check kind is not available yet)")
@@ -148,21 +171,26 @@ public final class DrillRunner: Sendable {
         guard unsupported.isEmpty else {
             throw StepFailure(.error, "this version cannot carry out: " + unsupported.joined(separator: "; "))
         }
-        return ("local target, \(scenario.checks.count) checks", [])
+        return ("\(compose ? "compose" : "local") target, \(scenario.checks.count) checks", [])
     }
 
     /// Seed 003 step 3: the key goes into the target's private folder (0600) or the app's
     /// environment, never into argv or a report.
-    private func installMasterKey(_ spec: MasterKeySpec, _ state: inout State) async throws -> (message: String, evidence: [String]) {
-        guard let cluster = state.cluster else { throw StepFailure(.error, "no throwaway target to install the key into") }
+    private func installMasterKey(_ spec: MasterKeySpec, _ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
+        guard let directory = state.cluster?.directory ?? state.compose?.directory else {
+            throw StepFailure(.error, "no throwaway target to install the key into")
+        }
         let key: InstalledMasterKey
         do {
-            key = try await MasterKeyInstaller.install(spec, secrets: secrets, workDirectory: cluster.directory + "/app")
+            key = try await MasterKeyInstaller.install(spec, secrets: secrets, workDirectory: directory + "/app")
         } catch let failure as MasterKeyFailure {
             throw StepFailure(.error, failure.description)
         }
         state.masterKey = key
-        let place = key.file.map { "file \($0) (0600)" } ?? "environment variable \(key.environment.keys.sorted().joined())"
+        var place = key.file.map { "file \($0) (0600)" } ?? "environment variable \(key.environment.keys.sorted().joined())"
+        if let compose = state.compose {
+            place = try await copyKeyIntoContainers(key, spec: spec, compose) ?? place + " of the app services"
+        }
         var evidence = ["source: \(spec.source)", "installed as \(place)", "key id: sha256 \(key.fingerprint)…"]
         switch spec.decrypt {
         case .age?: evidence.insert("decrypted with age", at: 1)
@@ -174,6 +202,7 @@ public final class DrillRunner: Sendable {
 
     /// Seed 003 step 4: migrate, start, wait for the ready probes, read the log.
     private func bootApp(_ spec: AppSpec, _ state: inout State) async throws -> (message: String, evidence: [String]) {
+        if let compose = state.compose { return try await bootComposeApp(spec, compose, &state) }
         guard let cluster = state.cluster, case .command(let arguments) = spec.start, let executable = arguments.first else {
             throw StepFailure(.error, "a local environment starts the app with app.start.command")
         }
@@ -194,8 +223,10 @@ public final class DrillRunner: Sendable {
         let folder = (scenario.file as NSString).deletingLastPathComponent
         var evidence: [String] = []
         if let migrate = spec.migrate {
-            evidence.append(try await AppBoot.migrate(migrate, environment: environment, address: address,
-                                                      workingDirectory: folder.isEmpty ? nil : folder, secrets: secrets))
+            let arguments = migrate.command.map(address.argument)
+            guard let executable = arguments.first else { throw StepFailure(.error, "app.migrate.command is empty") }
+            evidence.append(try await AppBoot.migrate(Command(executable, Array(arguments.dropFirst()), environment: environment,
+                                                              workingDirectory: folder.isEmpty ? nil : folder), secrets: secrets))
         }
         // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
         let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
@@ -204,14 +235,14 @@ public final class DrillRunner: Sendable {
         state.app = app
         evidence.append("started: \(secrets.redact(command.displayLine)) on 127.0.0.1:\(port)")
         evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
-        try AppBoot.checkLogs(app, secrets: secrets)
+        try await AppBoot.checkLogs(app, secrets: secrets)
         state.appReady = true
         let probes = spec.ready.isEmpty ? "no ready probe configured" : CheckWording.count(Int64(spec.ready.count), "ready probe") + " passed"
         return ("the app is up on 127.0.0.1:\(port); \(probes)", evidence)
     }
 
     /// The variables the scenario reads secrets from (`*_env`), which the app must not inherit.
-    private func scenarioSecretVariables() -> [String] {
+    func scenarioSecretVariables() -> [String] {
         var references: [SecretReference] = []
         if let key = scenario.masterKey {
             references.append(key.source)
@@ -293,22 +324,30 @@ public final class DrillRunner: Sendable {
         }
         record.backup = identity
 
-        let binaries: PostgresBinaries
-        do {
-            binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
-        } catch {
-            throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
-        }
-        state.binaries = binaries
-        guard let restoreVersion = await binaries.version(of: binaries.pgRestore) else {
-            throw StepFailure(finding: RestoreFindings.toolMissing("\(binaries.pgRestore) --version did not answer"))
-        }
-        record.environment?.restoreToolVersion = "pg_restore \(restoreVersion) (\(binaries.directory))"
-
-        let inspection: ArchiveInspection
-        switch try await ArchiveInspector.inspect(path: path, declared: spec.format, binaries: binaries, pgRestoreVersion: restoreVersion) {
+        var inspection: ArchiveInspection
+        switch ArchiveInspector.inspectFile(path: path, declared: spec.format) {
         case .success(let value): inspection = value
         case .failure(let finding): throw StepFailure(finding: finding)
+        }
+        // A local drill lists the archive with this host's pg_restore now; a compose drill
+        // with the database container's, once that container runs (the restore step).
+        if scenario.environment.kind == .local {
+            let binaries: PostgresBinaries
+            do {
+                binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
+            } catch {
+                throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
+            }
+            state.binaries = binaries
+            let tools = LocalRestoreTools(binaries: binaries, environment: [:], dumpPath: path)
+            guard let restoreVersion = await tools.pgRestoreVersion() else {
+                throw StepFailure(finding: RestoreFindings.toolMissing("\(binaries.pgRestore) --version did not answer"))
+            }
+            record.environment?.restoreToolVersion = "pg_restore \(restoreVersion) (\(binaries.directory))"
+            switch try await ArchiveInspector.list(inspection, tools: tools, pgRestoreVersion: restoreVersion) {
+            case .success(let value): inspection = value
+            case .failure(let finding): throw StepFailure(finding: finding)
+            }
         }
         state.inspection = inspection
         identity.format = inspection.format.rawValue
@@ -334,6 +373,7 @@ public final class DrillRunner: Sendable {
     }
 
     private func createTarget(_ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
+        if scenario.environment.kind == .compose { return try await createComposeTarget(&state, &record) }
         guard let binaries = state.binaries else { throw StepFailure(.error, "no PostgreSQL programs located") }
         state.rtoStart = ContinuousClock.now
         let database = scenario.environment.database
@@ -352,20 +392,29 @@ public final class DrillRunner: Sendable {
         ])
     }
 
-    private func restore(_ state: inout State) async throws -> (message: String, evidence: [String]) {
-        guard let path = state.dumpPath, let inspection = state.inspection, let cluster = state.cluster,
-              let connection = state.connection, let binaries = state.binaries, let spec = state.dumpSpec else {
+    private func restore(_ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
+        guard let path = state.dumpPath, var inspection = state.inspection, let connection = state.connection,
+              let spec = state.dumpSpec else {
             throw StepFailure(.error, "nothing to restore")
         }
         let database = scenario.environment.database.name
-        let restorer = Restorer(path: path, inspection: inspection, jobs: spec.jobs.resolved, database: database, binaries: binaries,
-                                clientEnvironment: cluster.clientEnvironment(database: database), secrets: secrets)
+        let tools: any RestoreTools
+        var evidence: [String] = []
+        if let cluster = state.cluster, let binaries = state.binaries {
+            tools = LocalRestoreTools(binaries: binaries, environment: cluster.clientEnvironment(database: database), dumpPath: path)
+        } else if let compose = state.compose {
+            (tools, inspection, evidence) = try await stageInContainer(path, inspection: inspection, compose, &record)
+            state.inspection = inspection
+        } else {
+            throw StepFailure(.error, "no throwaway target to restore into")
+        }
+        let restorer = Restorer(inspection: inspection, jobs: spec.jobs.resolved, database: database, tools: tools, secrets: secrets)
         let observer = self.observer
         let outcome = try await restorer.run(connection: connection) { done, total in
             observer.progress(stepId: "restore", text: total.map { "\(done)/\($0) items" } ?? "\(done) items")
         }
         guard outcome.verdict == .pass else { throw StepFailure(outcome.verdict, outcome.message, findings: outcome.findings) }
-        return (outcome.message, outcome.evidence)
+        return (outcome.message, evidence + outcome.evidence)
     }
 
     /// Runs the checks side by side, each on its own connection: they are independent
@@ -386,7 +435,7 @@ public final class DrillRunner: Sendable {
             record.checks = results
             return
         }
-        let parameters = state.cluster?.connectionParameters(database: scenario.environment.database.name)
+        let parameters = state.connectionParameters(database: scenario.environment.database.name)
         let manifest = state.manifest
         let sharedScans = SharedTableScans(needs: specs.compactMap(makeCheck).flatMap(\.tableScanNeeds))
         let app = state.appReady ? state.appAddress : nil
@@ -481,11 +530,15 @@ public final class DrillRunner: Sendable {
                 teardown.leftovers.append("the master key file \(file) could not be removed: \(error)")
             }
         }
+        if let compose = state.compose {
+            await tearDownCompose(compose, app: state.composeApp, &teardown, &record)
+            state.composeApp = nil
+        }
         if let cluster = state.cluster {
             let outcome = await cluster.tearDown()
             teardown.actions += outcome.actions
             teardown.leftovers += outcome.leftovers
-        } else {
+        } else if state.compose == nil {
             teardown.actions.append("no throwaway target was created")
         }
         teardown.verdict = teardown.leftovers.isEmpty ? .pass : .error
@@ -493,7 +546,8 @@ public final class DrillRunner: Sendable {
         record.teardown = teardown
         let step = StepRecord(id: "teardown", title: "Tear down the throwaway target", verdict: teardown.verdict,
                               durationSeconds: teardown.durationSeconds,
-                              message: teardown.leftovers.isEmpty ? "server stopped, folder removed" : "left behind: " + teardown.leftovers.joined(separator: "; "),
+                              message: teardown.leftovers.isEmpty ? (state.compose == nil ? "server stopped, folder removed" : "project down, nothing labelled with this run remains")
+                                                                   : "left behind: " + teardown.leftovers.joined(separator: "; "),
                               evidence: teardown.actions)
         observer.stepFinished(step)
     }

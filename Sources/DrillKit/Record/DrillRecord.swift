@@ -136,6 +136,9 @@ public struct EnvironmentFacts: Sendable, Codable, Equatable {
     public var serverVersion: String?
     public var restoreToolVersion: String?
     public var runAsUser: String?
+    /// A compose drill's engine (`unix:///run/…/docker.sock`, Docker 20.10.24) and project name.
+    public var containerEngine: String?
+    public var composeProject: String?
     /// The harness's own peak resident memory (children such as pg_restore excluded).
     public var harnessPeakMemoryBytes: Int64?
 

@@ -14,10 +14,14 @@ public struct Scenario: Sendable {
     public var app: AppSpec?
     public var checks: [CheckSpec]
     public var report: ReportSpec
+    /// `deadline:` the watchdog's hard limit for the whole drill; past it the drill stops and
+    /// tears down. Default: twice the RTO objective, at least 30 minutes, so a slow restore
+    /// is measured against the RTO before the watchdog cuts it off.
+    public var deadlineSeconds: Double
 
     public init(file: String, name: String, description: String? = nil, objectives: Objectives,
                 environment: EnvironmentSpec, backup: BackupSpec, masterKey: MasterKeySpec? = nil,
-                app: AppSpec? = nil, checks: [CheckSpec], report: ReportSpec) {
+                app: AppSpec? = nil, checks: [CheckSpec], report: ReportSpec, deadlineSeconds: Double? = nil) {
         self.file = file
         self.name = name
         self.description = description
@@ -28,6 +32,7 @@ public struct Scenario: Sendable {
         self.app = app
         self.checks = checks
         self.report = report
+        self.deadlineSeconds = deadlineSeconds ?? max(2 * objectives.rtoSeconds, 30 * 60)
     }
 }
 
@@ -105,9 +110,12 @@ public struct EnvironmentSpec: Sendable {
 public struct ComposeSpec: Sendable {
     public var file: String
     public var databaseService: String
-    public init(file: String, databaseService: String) {
+    /// `wait:` how long the database container gets to turn healthy (`up --wait`).
+    public var waitSeconds: Double
+    public init(file: String, databaseService: String, waitSeconds: Double = 120) {
         self.file = file
         self.databaseService = databaseService
+        self.waitSeconds = waitSeconds
     }
 }
 

@@ -24,9 +24,16 @@ extension ScenarioReader {
     /// Compose services only exist in a compose environment; catching this here beats a
     /// drill that fails after restoring a large dump.
     func checkAppFits(_ app: AppSpec, environment: EnvironmentSpec, at appValue: ScenarioValue) {
-        guard case .services = app.start, environment.kind == .local else { return }
-        report("app.start.services needs environment.kind: compose; a local environment starts the app with app.start.command",
-               at: appValue.entryLocation)
+        switch (app.start, environment.kind) {
+        case (.services, .local):
+            report("app.start.services needs environment.kind: compose; a local environment starts the app with app.start.command",
+                   at: appValue.entryLocation)
+        case (.command, .compose):
+            report("app.start.command needs environment.kind: local; a compose environment starts app.start.services",
+                   at: appValue.entryLocation)
+        default:
+            break
+        }
     }
 
     private func readMigrate(_ value: ScenarioValue) -> MigrateSpec? {

@@ -29,11 +29,12 @@ extension ScenarioReader {
     }
 
     private func readCompose(_ value: ScenarioValue) -> ComposeSpec? {
-        guard let compose = mapping(value, allowed: ["file", "database_service"]) else { return nil }
+        guard let compose = mapping(value, allowed: ["file", "database_service", "wait"]) else { return nil }
         let file = required("file", in: compose).flatMap(path)
         let service = required("database_service", in: compose).flatMap(string)
+        let wait = compose["wait"].flatMap(duration)
         guard let file, let service else { return nil }
-        return ComposeSpec(file: file, databaseService: service)
+        return ComposeSpec(file: file, databaseService: service, waitSeconds: wait ?? 120)
     }
 
     /// `postgres_bin: auto` (or no key) means find initdb and pg_ctl; anything else is a folder.

@@ -8,15 +8,26 @@ public struct ComposeProject: Sendable {
     public static let namePrefix = "drill-"
 
     public let name: String
-    public let file: String
-    /// Variables the compose file reads (`DRILL_DB_PASSWORD`, …), passed through the
-    /// environment of each `docker compose` call, never argv.
+    /// The user's compose file, then the harness's override (labels, the dump mount, key
+    /// variables), in that order.
+    public let files: [String]
+    /// Variables the compose files read (`DRILL_DB_PASSWORD`, an env-installed key, …), passed
+    /// through the environment of each `docker compose` call, never argv.
     let variables: [String: String]
 
     public init(scenario: String, runId: String, file: String, variables: [String: String]) {
-        self.name = Self.projectName(scenario: scenario, runId: runId)
-        self.file = file
+        self.init(name: Self.projectName(scenario: scenario, runId: runId), files: [file], variables: variables)
+    }
+
+    public init(name: String, files: [String], variables: [String: String]) {
+        self.name = name
+        self.files = files
         self.variables = variables
+    }
+
+    /// The same project with more compose files or variables.
+    func adding(file: String? = nil, variables more: [String: String] = [:]) -> ComposeProject {
+        ComposeProject(name: name, files: files + (file.map { [$0] } ?? []), variables: variables.merging(more) { $1 })
     }
 
     /// Compose project names allow lower-case letters, digits, `-` and `_`.
@@ -53,12 +64,31 @@ public struct ComposeProject: Sendable {
         }
     }
 
+    /// Where the engine is: `DOCKER_HOST`, else the current docker context's endpoint.
+    public static func endpoint() async -> String {
+        if let host = ProcessInfo.processInfo.environment["DOCKER_HOST"], !host.isEmpty { return host }
+        let context = try? await CommandRunner.run(Command("docker", ["context", "inspect", "--format", "{{.Endpoints.docker.Host}}"]))
+        let host = context?.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return context?.succeeded == true && !host.isEmpty ? host : "unix:///var/run/docker.sock"
+    }
+
+    /// An engine on this machine sees this machine's files, so a bind mount works; a remote
+    /// one (tcp://, ssh://) does not.
+    public static func isLocal(endpoint: String) -> Bool {
+        endpoint.hasPrefix("unix://") || endpoint.hasPrefix("npipe://")
+    }
+
     // MARK: Compose calls
+
+    /// `docker compose -f … -p NAME` followed by `arguments`, with the variables in its environment.
+    func command(_ arguments: [String], environment extra: [String: String] = [:]) -> Command {
+        let environment = variables.merging(extra) { $1 }.mapValues { Optional($0) }
+        return Command("docker", ["compose"] + files.flatMap { ["-f", $0] } + ["-p", name] + arguments, environment: environment)
+    }
 
     @discardableResult
     func compose(_ arguments: [String], check: Bool = true) async throws -> CommandOutput {
-        let environment = variables.mapValues { Optional($0) }
-        let output = try await CommandRunner.run(Command("docker", ["compose", "-f", file, "-p", name] + arguments, environment: environment))
+        let output = try await CommandRunner.run(command(arguments))
         if check, !output.succeeded {
             throw Failure(description: "docker compose \(arguments.first ?? "") failed (\(output.statusDescription)): \(output.errorTail())")
         }
@@ -67,7 +97,10 @@ public struct ComposeProject: Sendable {
 
     /// Starts `services` and waits until their healthchecks pass.
     public func up(_ services: [String], timeoutSeconds: Int = 120) async throws {
+        let started = ContinuousClock.now
         try await compose(["up", "--detach", "--wait", "--wait-timeout", String(timeoutSeconds)] + services)
+        let left = timeoutSeconds - Int((ContinuousClock.now - started).components.seconds)
+        try await waitUntilHealthy(services, timeoutSeconds: max(left, 1))
     }
 
     /// Creates `services` without starting them, so files can be copied in first.
@@ -91,11 +124,98 @@ public struct ComposeProject: Sendable {
     }
 
     public func exec(_ service: String, _ arguments: [String], user: String? = nil) async throws -> CommandOutput {
-        try await compose(["exec", "-T"] + (user.map { ["--user", $0] } ?? []) + [service] + arguments, check: false)
+        try await CommandRunner.run(execCommand(service, arguments, user: user))
     }
 
-    public func logs(_ services: [String] = []) async throws -> String {
-        try await compose(["logs", "--no-color", "--no-log-prefix"] + services, check: false).standardOutput
+    /// `exec -T` in a running service. `secrets` reach the process by name (`-e NAME`): compose
+    /// reads their values from its own environment, so they never appear in argv.
+    func execCommand(_ service: String, _ arguments: [String], user: String? = nil, secrets: [String: String] = [:]) -> Command {
+        command(["exec", "-T"] + (user.map { ["--user", $0] } ?? []) + secrets.keys.sorted().flatMap { ["-e", $0] }
+                + [service] + arguments, environment: secrets)
+    }
+
+    /// A one-off container of `service` (its dependencies already up), removed afterwards.
+    func runOnce(_ service: String, _ arguments: [String]) -> Command {
+        command(["run", "--rm", "--no-deps", "-T", service] + arguments)
+    }
+
+    public func logs(_ services: [String] = [], tail: Int? = nil) async throws -> String {
+        try await compose(["logs", "--no-color"] + (tail.map { ["--tail", String($0)] } ?? []) + services, check: false).standardOutput
+    }
+
+    public struct ServiceState: Sendable, Equatable {
+        public var service: String
+        public var state: String
+        public var exitCode: Int
+        public var health: String
+        public var restarts: Int = 0
+    }
+
+    /// Every container of the project, running or not (`ps --all --format json`: one JSON
+    /// object per line in Compose v2.21 and later, an array before). For a container that is
+    /// not running, the exit code and restart count come from `docker inspect`: `ps` shows 0
+    /// for one that is restarting.
+    public func states() async throws -> [ServiceState] {
+        let output = try await compose(["ps", "--all", "--format", "json"])
+        let text = output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        var objects: [[String: Any]] = []
+        if text.hasPrefix("[") {
+            objects = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? []
+        } else {
+            for line in text.split(separator: "\n") {
+                if let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] { objects.append(object) }
+            }
+        }
+        var states: [ServiceState] = []
+        for object in objects {
+            var state = ServiceState(service: object["Service"] as? String ?? "?", state: object["State"] as? String ?? "?",
+                                     exitCode: object["ExitCode"] as? Int ?? 0, health: object["Health"] as? String ?? "")
+            if state.state != "running", let id = object["ID"] as? String,
+               let inspected = try? await CommandRunner.run(Command("docker", ["inspect", "--format", "{{.State.ExitCode}} {{.RestartCount}}", id])),
+               inspected.succeeded {
+                let numbers = inspected.standardOutput.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                if numbers.count == 2 { (state.exitCode, state.restarts) = (numbers[0], numbers[1]) }
+            }
+            states.append(state)
+        }
+        return states
+    }
+
+    /// Waits until every service in `services` runs and, where it has a healthcheck, is
+    /// healthy. `up --wait` says so too, but has been seen to return while a healthcheck
+    /// was still starting; the drill does not take its word alone.
+    public func waitUntilHealthy(_ services: [String], timeoutSeconds: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(timeoutSeconds)
+        while true {
+            let states = try await self.states().filter { services.contains($0.service) }
+            let missing = services.filter { service in !states.contains { $0.service == service } }
+            let pending = states.filter { $0.state != "running" || !($0.health.isEmpty || $0.health == "healthy") }
+            if missing.isEmpty, pending.isEmpty { return }
+            if let dead = pending.first(where: { $0.state != "running" || $0.health == "unhealthy" }) {
+                throw Failure(description: "\(dead.service) is \(dead.state)" + (dead.health.isEmpty ? "" : " (\(dead.health))"))
+            }
+            guard ContinuousClock.now < deadline else {
+                throw Failure(description: "not healthy after \(timeoutSeconds)s: "
+                              + (missing.map { "\($0): no container" } + pending.map { "\($0.service): \($0.health)" }).joined(separator: ", "))
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    /// The names the merged configuration declares (`config --format json`).
+    public struct Declared: Sendable {
+        public var services: [String]
+        public var volumes: [String]
+        public var networks: [String]
+    }
+
+    public func declared() async throws -> Declared {
+        let output = try await compose(["config", "--format", "json"])
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8))) as? [String: Any] else {
+            throw Failure(description: "docker compose config printed no JSON")
+        }
+        func names(_ key: String) -> [String] { ((object[key] as? [String: Any])?.keys).map { $0.sorted() } ?? [] }
+        return Declared(services: names("services"), volumes: names("volumes"), networks: names("networks"))
     }
 
     // MARK: Teardown
@@ -104,7 +224,11 @@ public struct ComposeProject: Sendable {
     public func tearDown() async -> (actions: [String], leftovers: [String]) {
         var actions: [String] = [], leftovers: [String] = []
         do {
-            let output = try await compose(["down", "--volumes", "--remove-orphans", "--timeout", "10"], check: false)
+            var output = try await compose(["down", "--volumes", "--remove-orphans", "--timeout", "10"], check: false)
+            if !output.succeeded {
+                // Compose files it cannot read any more: the project's label is enough to find what to remove.
+                output = try await CommandRunner.run(Command("docker", ["compose", "-p", name, "down", "--volumes", "--remove-orphans", "--timeout", "10"]))
+            }
             if output.succeeded {
                 actions.append("docker compose -p \(name) down --volumes --remove-orphans")
             } else {
@@ -113,18 +237,24 @@ public struct ComposeProject: Sendable {
         } catch {
             leftovers.append("docker compose down could not run: \(error)")
         }
-        let remaining = await Self.labelled(project: name)
+        let remaining = await Self.labelled(Self.projectLabel + "=" + name)
         if remaining.isEmpty {
-            actions.append("verified: no container, volume or network labelled com.docker.compose.project=\(name) remains")
+            actions.append("verified: no container, volume or network labelled \(Self.projectLabel)=\(name) remains")
         } else {
             leftovers += remaining
         }
         return (actions, leftovers)
     }
 
-    /// Containers, volumes and networks carrying `com.docker.compose.project=project`.
+    public static let projectLabel = "com.docker.compose.project"
+
     public static func labelled(project: String) async -> [String] {
-        let filter = "label=com.docker.compose.project=\(project)"
+        await labelled(projectLabel + "=" + project)
+    }
+
+    /// Containers, volumes and networks carrying `label` (`key=value`).
+    public static func labelled(_ label: String) async -> [String] {
+        let filter = "label=" + label
         var found: [String] = []
         for (kind, arguments) in [("container", ["ps", "--all", "--quiet", "--filter", filter]),
                                   ("volume", ["volume", "ls", "--quiet", "--filter", filter]),

@@ -1,0 +1,80 @@
+import Foundation
+
+/// `gc` on the engine: compose projects left by a killed harness. Only what carries the
+/// harness's run label is considered (never another compose project), and only when the
+/// harness that made it ran on this host and is gone.
+enum ComposeLeftovers {
+    struct Project: Equatable {
+        var name: String
+        var runId: String
+        var harness: String
+    }
+
+    /// Projects with at least one container, volume or network labelled by a drill.
+    static func find() async -> (projects: [Project], problem: String?) {
+        let format = "{{.Label \"\(ComposeProject.projectLabel)\"}}\t{{.Label \"\(ComposeTarget.runLabel)\"}}\t{{.Label \"\(ComposeTarget.harnessLabel)\"}}"
+        let filter = "label=" + ComposeTarget.runLabel
+        var projects: [Project] = []
+        for arguments in [["ps", "--all"], ["volume", "ls"], ["network", "ls"]] {
+            guard let output = try? await CommandRunner.run(Command("docker", arguments + ["--filter", filter, "--format", format])) else {
+                return ([], nil)  // no docker client: nothing of ours can exist on an engine from here
+            }
+            guard output.succeeded else {
+                return ([], "could not list the engine's labelled resources: \(output.errorTail())")
+            }
+            for line in output.standardOutput.split(separator: "\n") {
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                guard fields.count == 3, !fields[1].isEmpty else { continue }
+                let project = Project(name: fields[0], runId: fields[1], harness: fields[2])
+                if !projects.contains(project) { projects.append(project) }
+            }
+        }
+        return (projects, nil)
+    }
+
+    /// Whether the harness named by `host:pid` still runs, or ran elsewhere.
+    static func owner(_ harness: String) -> (elsewhere: Bool, alive: Bool) {
+        let parts = harness.split(separator: ":")
+        guard parts.count == 2, let pid = Int32(parts[1]) else { return (false, false) }
+        guard String(parts[0]) == ProcessInfo.processInfo.hostName else { return (true, false) }
+        return (false, processIsAlive(pid))
+    }
+
+    static func collect(dryRun: Bool, into outcome: inout LeftoverCollector.Outcome) async {
+        let (projects, problem) = await find()
+        if let problem { outcome.problems.append(problem) }
+        for project in projects {
+            let label = "compose project \(project.name) (run \(project.runId))"
+            let owner = owner(project.harness)
+            if owner.elsewhere {
+                outcome.kept.append("\(label): made by a harness on another host (\(project.harness)); run gc there")
+                continue
+            }
+            if owner.alive {
+                outcome.kept.append("\(label): its harness (\(project.harness)) is still running")
+                continue
+            }
+            if dryRun {
+                outcome.removed.append("would remove \(label)")
+                continue
+            }
+            let down = try? await CommandRunner.run(Command("docker", ["compose", "-p", project.name, "down", "--volumes",
+                                                                       "--remove-orphans", "--timeout", "5"]))
+            // What compose did not take (a volume still in use a moment ago, a network of a
+            // half-created project) goes by its run label.
+            let runFilter = "label=\(ComposeTarget.runLabel)=\(project.runId)"
+            for (list, remove) in [(["ps", "--all", "--quiet"], ["rm", "--force", "--volumes"]), (["volume", "ls", "--quiet"], ["volume", "rm", "--force"]),
+                                   (["network", "ls", "--quiet"], ["network", "rm"])] {
+                let ids = (try? await CommandRunner.run(Command("docker", list + ["--filter", runFilter])))?
+                    .standardOutput.split(separator: "\n").map(String.init) ?? []
+                if !ids.isEmpty { _ = try? await CommandRunner.run(Command("docker", remove + ids)) }
+            }
+            let remaining = await ComposeProject.labelled(runFilter.replacingOccurrences(of: "label=", with: ""))
+            if remaining.isEmpty {
+                outcome.removed.append("removed \(label)" + (down?.succeeded == true ? " (docker compose down --volumes)" : ""))
+            } else {
+                outcome.problems.append("\(label): still there: " + remaining.joined(separator: ", "))
+            }
+        }
+    }
+}

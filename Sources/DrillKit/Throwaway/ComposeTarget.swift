@@ -1,0 +1,198 @@
+import Foundation
+
+/// A throwaway `docker compose` project: the user's compose file plus an override the harness
+/// writes for this run (labels on every container, volume and network; the dump mounted
+/// read-only; key variables), and a private 0700 folder on this host holding that override
+/// and the key copy, marked for `gc`. The database runs in its container; the restore runs
+/// there with the container's own pg_restore.
+public final class ComposeTarget: Sendable {
+    /// Every container, volume and network of a drill carries these.
+    public static let runLabel = "restore-drill.run-id"
+    public static let harnessLabel = "restore-drill.harness"
+    public static let databasePort = 5432
+    /// Where the dump appears inside the database container.
+    static let backupFolder = "/restore-drill/backup"
+
+    public struct Options: Sendable {
+        public var runId: String
+        public var scenario: String
+        public var composeFile: String
+        public var databaseService: String
+        public var database: DatabaseSpec
+        /// Services the drill starts after the restore.
+        public var appServices: [String]
+        /// Variables an env-installed key goes in, per service (`MASTER_KEY`).
+        public var keyVariable: (name: String, services: [String])?
+        public var parentDirectory: String
+
+        public init(runId: String, scenario: String, composeFile: String, databaseService: String, database: DatabaseSpec,
+                    appServices: [String] = [], keyVariable: (name: String, services: [String])? = nil,
+                    parentDirectory: String = LocalCluster.defaultParentDirectory) {
+            self.runId = runId
+            self.scenario = scenario
+            self.composeFile = composeFile
+            self.databaseService = databaseService
+            self.database = database
+            self.appServices = appServices
+            self.keyVariable = keyVariable
+            self.parentDirectory = parentDirectory
+        }
+    }
+
+    public let options: Options
+    public let directory: String
+    public let endpoint: String
+    public let project: ComposeProject
+    private let password: String
+    /// The database's published loopback address, once it is up.
+    private let published = Mutex<(host: String, port: Int)?>(nil)
+
+    public var databaseService: String { options.databaseService }
+    public var overrideFile: String { directory + "/compose.override.json" }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private init(options: Options, directory: String, endpoint: String, project: ComposeProject, password: String) {
+        self.options = options
+        self.directory = directory
+        self.endpoint = endpoint
+        self.project = project
+        self.password = password
+    }
+
+    /// Checks the engine, reads the compose file, and writes the override; starts nothing.
+    /// `dump` is bind-mounted read-only when the engine runs on this machine; a remote engine
+    /// gets it copied in by `stage(dump:)`. Whatever was made is removed if this throws.
+    public static func prepare(_ options: Options, dump: String?) async throws -> ComposeTarget {
+        try await ComposeProject.checkEngine()
+        let endpoint = await ComposeProject.endpoint()
+        let directory = options.parentDirectory + "/" + ThrowawayMarker.folderPrefix + options.runId
+        guard mkdir(directory, 0o700) == 0 else {
+            throw Failure(description: "could not create \(directory): \(String(cString: strerror(errno)))")
+        }
+        let password = RandomToken.hex(bytes: 24)
+        let base = ComposeProject(scenario: options.scenario, runId: options.runId, file: options.composeFile, variables: [
+            "DRILL_DB_PASSWORD": password, "DRILL_DB_USER": options.database.user, "DRILL_DB_NAME": options.database.name,
+        ])
+        do {
+            try ThrowawayMarker(runId: options.runId, scenario: options.scenario, composeProject: base.name).write(into: directory)
+            let declared = try await base.declared()
+            let missing = ([options.databaseService] + options.appServices + (options.keyVariable?.services ?? []))
+                .filter { !declared.services.contains($0) }
+            guard missing.isEmpty else {
+                throw Failure(description: "\(options.composeFile) declares no service named \(Set(missing).sorted().joined(separator: ", ")) "
+                              + "(it has \(declared.services.joined(separator: ", "))): fix environment.compose, app.start.services "
+                              + "or master_key.install in the scenario")
+            }
+            let mount = dump.flatMap { ComposeProject.isLocal(endpoint: endpoint) ? $0 : nil }
+            let override = overrideDocument(options: options, declared: declared, project: base.name, dumpMount: mount)
+            let target = ComposeTarget(options: options, directory: directory, endpoint: endpoint,
+                                       project: base.adding(file: directory + "/compose.override.json"), password: password)
+            try JSONSerialization.data(withJSONObject: override, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                .write(to: URL(fileURLWithPath: target.overrideFile))
+            return target
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    /// Labels on everything the project creates, the dump's read-only mount, and the key's
+    /// variable (by name: compose takes its value from its own environment). No secret in it.
+    static func overrideDocument(options: Options, declared: ComposeProject.Declared, project: String,
+                                 dumpMount: String?) -> [String: Any] {
+        let labels = [runLabel: options.runId, harnessLabel: "\(ProcessInfo.processInfo.hostName):\(getpid())",
+                      "restore-drill.scenario": options.scenario]
+        var services: [String: Any] = [:]
+        for service in declared.services {
+            var entry: [String: Any] = ["labels": labels]
+            if service == options.databaseService, let dumpMount {
+                entry["volumes"] = [["type": "bind", "source": dumpMount, "target": backupFolder + "/" + (dumpMount as NSString).lastPathComponent,
+                                     "read_only": true]]
+            }
+            if let key = options.keyVariable, key.services.contains(service) {
+                entry["environment"] = [key.name]
+            }
+            services[service] = entry
+        }
+        var document: [String: Any] = ["services": services]
+        if !declared.volumes.isEmpty { document["volumes"] = Dictionary(uniqueKeysWithValues: declared.volumes.map { ($0, ["labels": labels]) }) }
+        document["networks"] = Dictionary(uniqueKeysWithValues: (declared.networks.isEmpty ? ["default"] : declared.networks).map { ($0, ["labels": labels]) })
+        return document
+    }
+
+    // MARK: The database
+
+    /// `up --wait` of the database service, then its published loopback port.
+    public func startDatabase(timeoutSeconds: Int) async throws -> String {
+        do {
+            try await project.up([databaseService], timeoutSeconds: timeoutSeconds)
+        } catch {
+            let states = (try? await project.states().filter { $0.service == databaseService }) ?? []
+            guard let state = states.first else {
+                throw Failure(description: "the \(databaseService) container could not be started: \(error)")
+            }
+            let logs = ((try? await project.logs([databaseService], tail: 8)) ?? "").split(separator: "\n").suffix(8)
+            throw Failure(description: "the \(databaseService) container did not become healthy within \(timeoutSeconds)s ("
+                          + state.state + (state.health.isEmpty ? "" : ", \(state.health)")
+                          + (state.state == "exited" ? ", exit code \(state.exitCode)" : "") + "): \(error)"
+                          + (logs.isEmpty ? "" : ". Its last lines:\n" + logs.map { "| " + $0 }.joined(separator: "\n")))
+        }
+        let address = try await project.address(of: databaseService, port: Self.databasePort)
+        let parts = address.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else { throw Failure(description: "docker compose port answered \(address)") }
+        published.withLock { $0 = (String(parts[0]), port) }
+        return address
+    }
+
+    /// The harness's own connection to the restored database (the published loopback port).
+    public func connectionParameters(database: String) -> ConnectionParameters? {
+        published.withLock { $0 }.map {
+            ConnectionParameters(host: $0.host, port: $0.port, user: options.database.user, password: password, database: database)
+        }
+    }
+
+    /// The password the compose file gives the database; for the secrets store only.
+    public var secrets: [String] { [password] }
+
+    /// Makes `dump` readable inside the database container: already there when bind-mounted,
+    /// else copied in with `docker compose cp` (and made readable by the server's user).
+    public func stage(dump: String) async throws -> (tools: ContainerRestoreTools, delivery: String) {
+        let name = (dump as NSString).lastPathComponent
+        let inside = Self.backupFolder + "/" + name
+        var delivery = "bind-mounted read-only at \(inside)"
+        if !ComposeProject.isLocal(endpoint: endpoint) {
+            let prepare = try await project.exec(databaseService, ["mkdir", "-p", Self.backupFolder], user: "root")
+            guard prepare.succeeded else { throw Failure(description: "could not make \(Self.backupFolder) in \(databaseService): \(prepare.errorTail())") }
+            try await project.copy(dump, to: databaseService, path: inside)
+            _ = try await project.exec(databaseService, ["chmod", "-R", "a+rX", Self.backupFolder], user: "root")
+            delivery = "copied to \(inside) with docker compose cp (the engine at \(endpoint) is not on this machine)"
+        }
+        let tools = ContainerRestoreTools(project: project, service: databaseService, user: options.database.user,
+                                          password: password, dumpPath: inside)
+        return (tools, delivery)
+    }
+
+    // MARK: Teardown
+
+    /// `down -v --remove-orphans`, the check that nothing labelled with this run remains, and
+    /// the private folder (with the key copy) removed.
+    public func tearDown() async -> (actions: [String], leftovers: [String]) {
+        var (actions, leftovers) = await project.tearDown()
+        let remaining = await ComposeProject.labelled(Self.runLabel + "=" + options.runId)
+        if remaining.isEmpty {
+            actions.append("verified: nothing labelled \(Self.runLabel)=\(options.runId) remains on the engine")
+        } else {
+            leftovers += remaining.map { "\($0) labelled \(Self.runLabel)=\(options.runId)" }
+        }
+        do {
+            try FileManager.default.removeItem(atPath: directory)
+            actions.append("removed \(directory)")
+        } catch {
+            leftovers.append("could not remove \(directory): \(error.localizedDescription)")
+        }
+        return (actions, leftovers)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+@testable import DrillKit
+import Testing
+
+/// A compose drill stopped mid-restore (a signal, or its own deadline) takes its project
+/// down and still reports; a harness killed outright leaves a labelled project that `gc`
+/// removes, without touching a compose project the harness did not make.
+@Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
+       .serialized, .timeLimit(.minutes(10)))
+struct ComposeTeardownTests {
+    /// A dump whose restore takes seconds, and a compose scenario that restores it.
+    static func slowDrill(in scratch: ScratchFolder) async throws -> String {
+        try await withTestPostgres { production in
+            try await production.execute("""
+                CREATE TABLE events (id bigserial PRIMARY KEY, payload text, amount_cents bigint);
+                INSERT INTO events (payload, amount_cents) SELECT md5(g::text) || md5((g * 7)::text), g FROM generate_series(1, 1500000) g;
+                CREATE INDEX ON events (payload);
+                CREATE INDEX ON events (amount_cents);
+                """)
+            try await production.dump(to: scratch.file("big.dump"), format: .custom, extraArguments: ["--compress=0"])
+        }
+        return scratch.path
+    }
+
+    static func scenario(in scratch: ScratchFolder, name: String, deadline: String? = nil) throws -> String {
+        let path = scratch.file("\(name).yml")
+        try """
+            version: 1
+            name: \(name)
+            objectives: { tier: baseline }
+            \(deadline.map { "deadline: \($0)" } ?? "")
+            environment:
+              kind: compose
+              compose: { file: \(ComposeEngine.composeFile), database_service: postgres }
+              database: { name: shop, user: shop }
+            backup:
+              dump: big.dump
+              jobs: 1
+            checks:
+              - sql: { name: events exist, query: "SELECT count(*) FROM events", expect: "> 0" }
+            report:
+              dir: reports-\(name)
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The docker client running pg_restore in the container for this scratch folder's dump.
+    static func restoring() -> Bool {
+        !processes(matching: ["docker", "compose", "exec", "pg_restore", "--dbname", "/restore-drill/backup/big.dump"]).isEmpty
+    }
+
+    static func record(in folder: String) throws -> DrillRecord {
+        let reports = try FileManager.default.contentsOfDirectory(atPath: folder)
+        let json = try #require(reports.first { $0.hasSuffix(".json") })
+        return try JSONDecoder.drill.decode(DrillRecord.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + json)))
+    }
+
+    static func projects(scenario: String) async -> [String] {
+        let output = try? await CommandRunner.run(Command("docker", ["ps", "--all", "--filter", "label=restore-drill.scenario=\(scenario)",
+                                                                     "--format", "{{.Label \"com.docker.compose.project\"}}"]))
+        return Array(Set(output?.standardOutput.split(separator: "\n").map(String.init) ?? []))
+    }
+
+    @Test func aSignalOrTheDeadlineMidRestoreTakesTheProjectDownAndReports() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        _ = try await Self.slowDrill(in: scratch)
+        for (trigger, signal) in [("SIGTERM", SIGTERM), ("SIGINT", SIGINT), ("deadline", 0)] {
+            let name = "compose-\(trigger.lowercased())-\(RandomToken.hex(bytes: 3))"
+            let scenario = try Self.scenario(in: scratch, name: name, deadline: signal == 0 ? "8s" : nil)
+            let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("\(name).txt"))
+            let console = { (try? String(contentsOfFile: scratch.file("\(name).txt"), encoding: .utf8)) ?? "" }
+            #expect(await waitUntil(seconds: 90, Self.restoring), "\(trigger): the restore never started:\n\(console())")
+            #expect(await Self.projects(scenario: name).count == 1, "\(trigger)")
+            if signal != 0 { kill(harness.processIdentifier, signal) }
+            harness.waitUntilExit()
+
+            #expect(harness.terminationStatus == 2, "\(trigger):\n\(console())")
+            let record = try Self.record(in: scratch.file("reports-\(name)"))
+            #expect(record.verdict == .error)
+            #expect(record.step("restore")?.verdict == .error, "\(trigger): \(record.step("restore")?.message ?? "")")
+            #expect(record.checks.allSatisfy { $0.verdict == .skipped })
+            #expect(record.teardown?.leftovers == [], "\(trigger)")
+            #expect(record.teardown?.actions.contains { $0.hasPrefix("verified: nothing labelled restore-drill.run-id=") } == true)
+            #expect(record.teardown?.trigger.contains(signal == 0 ? "deadline (8s)" : trigger) == true, "\(record.teardown?.trigger ?? "")")
+            #expect(await Self.projects(scenario: name).isEmpty, "\(trigger): the project outlived the drill")
+            #expect(await ComposeProject.labelled("restore-drill.run-id=" + record.runId).isEmpty)
+            #expect(!Self.restoring())
+        }
+    }
+
+    @Test func aKilledHarnessLeavesALabelledProjectThatGCRemovesAndNoOtherProject() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        _ = try await Self.slowDrill(in: scratch)
+        // Someone else's project on the same engine, with a name like ours but no drill label.
+        let bystander = ComposeProject(scenario: "bystander", runId: RandomToken.hex(bytes: 4), file: ComposeEngine.composeFile,
+                                       variables: ["DRILL_DB_PASSWORD": RandomToken.hex(bytes: 8)])
+        try await bystander.create(["postgres"])
+        defer { Task { _ = await bystander.tearDown() } }
+
+        let name = "compose-killed-\(RandomToken.hex(bytes: 3))"
+        let harness = try HarnessBinary.launch(["run", try Self.scenario(in: scratch, name: name)], output: scratch.file("console.txt"))
+        #expect(await waitUntil(seconds: 90, Self.restoring))
+        kill(harness.processIdentifier, SIGKILL)
+        harness.waitUntilExit()
+        let left = await Self.projects(scenario: name)
+        try #require(left.count == 1, "the killed harness's project should still be there")
+
+        let gc = try await HarnessBinary.run(["gc"])
+        #expect(gc.succeeded, "\(gc.standardOutput)\(gc.standardError)")
+        #expect(gc.standardOutput.contains("removed compose project \(left[0])"), "\(gc.standardOutput)")
+        #expect(await Self.projects(scenario: name).isEmpty)
+        #expect(await ComposeProject.labelled(project: left[0]).isEmpty)
+        #expect(await !ComposeProject.labelled(project: bystander.name).isEmpty, "gc touched a project it did not make")
+        _ = await bystander.tearDown()
+    }
+}
