@@ -10,7 +10,8 @@ extension DrillRunner {
         if case .environment(let name)? = scenario.masterKey?.install { keyVariable = (name, appServices) }
         let options = ComposeTarget.Options(runId: runId, scenario: scenario.name, composeFile: spec.file,
                                             databaseService: spec.databaseService, database: scenario.environment.database,
-                                            appServices: appServices + keyFileServices, keyVariable: keyVariable)
+                                            appServices: appServices + keyFileServices, keyVariable: keyVariable,
+                                            dumpDelivery: spec.dumpDelivery)
         let target: ComposeTarget
         do {
             target = try await ComposeTarget.prepare(options, dump: state.dumpPath)

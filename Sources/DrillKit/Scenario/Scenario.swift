@@ -112,11 +112,21 @@ public struct ComposeSpec: Sendable {
     public var databaseService: String
     /// `wait:` how long the database container gets to turn healthy (`up --wait`).
     public var waitSeconds: Double
-    public init(file: String, databaseService: String, waitSeconds: Double = 120) {
+    /// `dump_delivery:` how the dump reaches the database container.
+    public var dumpDelivery: DumpDelivery
+    public init(file: String, databaseService: String, waitSeconds: Double = 120, dumpDelivery: DumpDelivery = .auto) {
         self.file = file
         self.databaseService = databaseService
         self.waitSeconds = waitSeconds
+        self.dumpDelivery = dumpDelivery
     }
+}
+
+/// `mount`: bind-mounted read-only (no copy; the engine must see this host's files).
+/// `copy`: `docker compose cp` (any engine; costs a copy). `auto`: mount when the engine
+/// is on this machine, else copy.
+public enum DumpDelivery: String, Sendable, CaseIterable {
+    case auto, mount, copy
 }
 
 public struct LocalSpec: Sendable {

@@ -23,11 +23,12 @@ public final class ComposeTarget: Sendable {
         public var appServices: [String]
         /// Variables an env-installed key goes in, per service (`MASTER_KEY`).
         public var keyVariable: (name: String, services: [String])?
+        public var dumpDelivery: DumpDelivery
         public var parentDirectory: String
 
         public init(runId: String, scenario: String, composeFile: String, databaseService: String, database: DatabaseSpec,
                     appServices: [String] = [], keyVariable: (name: String, services: [String])? = nil,
-                    parentDirectory: String = LocalCluster.defaultParentDirectory) {
+                    dumpDelivery: DumpDelivery = .auto, parentDirectory: String = LocalCluster.defaultParentDirectory) {
             self.runId = runId
             self.scenario = scenario
             self.composeFile = composeFile
@@ -35,6 +36,7 @@ public final class ComposeTarget: Sendable {
             self.database = database
             self.appServices = appServices
             self.keyVariable = keyVariable
+            self.dumpDelivery = dumpDelivery
             self.parentDirectory = parentDirectory
         }
     }
@@ -43,6 +45,8 @@ public final class ComposeTarget: Sendable {
     public let directory: String
     public let endpoint: String
     public let project: ComposeProject
+    /// Whether the dump is bind-mounted (else copied in).
+    public let mountsDump: Bool
     private let password: String
     /// The database's published loopback address, once it is up.
     private let published = Mutex<(host: String, port: Int)?>(nil)
@@ -54,17 +58,18 @@ public final class ComposeTarget: Sendable {
         public var description: String
     }
 
-    private init(options: Options, directory: String, endpoint: String, project: ComposeProject, password: String) {
+    private init(options: Options, directory: String, endpoint: String, project: ComposeProject, mountsDump: Bool, password: String) {
         self.options = options
         self.directory = directory
         self.endpoint = endpoint
         self.project = project
+        self.mountsDump = mountsDump
         self.password = password
     }
 
     /// Checks the engine, reads the compose file, and writes the override; starts nothing.
-    /// `dump` is bind-mounted read-only when the engine runs on this machine; a remote engine
-    /// gets it copied in by `stage(dump:)`. Whatever was made is removed if this throws.
+    /// `dump` is bind-mounted read-only when the engine runs on this machine (or the scenario
+    /// says `dump_delivery: mount`); otherwise `stage(dump:)` copies it in. Whatever was made is removed if this throws.
     public static func prepare(_ options: Options, dump: String?) async throws -> ComposeTarget {
         try await ComposeProject.checkEngine()
         let endpoint = await ComposeProject.endpoint()
@@ -86,10 +91,16 @@ public final class ComposeTarget: Sendable {
                               + "(it has \(declared.services.joined(separator: ", "))): fix environment.compose, app.start.services "
                               + "or master_key.install in the scenario")
             }
-            let mount = dump.flatMap { ComposeProject.isLocal(endpoint: endpoint) ? $0 : nil }
+            let mounts = switch options.dumpDelivery {
+            case .auto: ComposeProject.isLocal(endpoint: endpoint)
+            case .mount: true
+            case .copy: false
+            }
+            let mount = mounts ? dump : nil
             let override = overrideDocument(options: options, declared: declared, project: base.name, dumpMount: mount)
             let target = ComposeTarget(options: options, directory: directory, endpoint: endpoint,
-                                       project: base.adding(file: directory + "/compose.override.json"), password: password)
+                                       project: base.adding(file: directory + "/compose.override.json"), mountsDump: mount != nil,
+                                       password: password)
             try JSONSerialization.data(withJSONObject: override, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 .write(to: URL(fileURLWithPath: target.overrideFile))
             return target
@@ -163,12 +174,13 @@ public final class ComposeTarget: Sendable {
         let name = (dump as NSString).lastPathComponent
         let inside = Self.backupFolder + "/" + name
         var delivery = "bind-mounted read-only at \(inside)"
-        if !ComposeProject.isLocal(endpoint: endpoint) {
+        if !mountsDump {
             let prepare = try await project.exec(databaseService, ["mkdir", "-p", Self.backupFolder], user: "root")
             guard prepare.succeeded else { throw Failure(description: "could not make \(Self.backupFolder) in \(databaseService): \(prepare.errorTail())") }
             try await project.copy(dump, to: databaseService, path: inside)
             _ = try await project.exec(databaseService, ["chmod", "-R", "a+rX", Self.backupFolder], user: "root")
-            delivery = "copied to \(inside) with docker compose cp (the engine at \(endpoint) is not on this machine)"
+            delivery = "copied to \(inside) with docker compose cp ("
+                + (options.dumpDelivery == .copy ? "dump_delivery: copy" : "the engine at \(endpoint) is not on this machine") + ")"
         }
         let tools = ContainerRestoreTools(project: project, service: databaseService, user: options.database.user,
                                           password: password, dumpPath: inside)
