@@ -11,6 +11,8 @@ packages=(
   postgresql-client  # pg_dump, pg_restore, psql
   age                # decrypts an age-protected master key (and encrypts the demo's)
   gpg                # decrypts a gpg-protected master key
+  openssh-client     # reaches an ssh:// Docker engine's published ports (a remote drill host)
+  openssh-server     # the tests' own sshd on loopback, standing in for that remote host
 )
 
 missing=()

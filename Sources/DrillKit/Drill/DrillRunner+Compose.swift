@@ -40,7 +40,8 @@ extension DrillRunner {
             "engine \(record.environment?.containerEngine ?? target.endpoint)",
             "compose files: " + target.project.files.joined(separator: ", ") + " (the second one the harness's: labels, dump mount)",
             "every container, volume and network labelled \(ComposeTarget.runLabel)=\(runId)",
-            "\(spec.databaseService) published on \(address) only; password generated for this run",
+            "\(spec.databaseService) published on the engine's loopback only" + (target.tunnels ? ", reached here through an SSH tunnel at \(address)" : " (\(address))")
+                + "; password generated for this run",
         ])
     }
 
@@ -123,12 +124,13 @@ extension DrillRunner {
         var published: [String: String] = [:]
         for (service, port) in AppAddress.placeholders(in: urlTemplates) {
             do {
-                published["\(service):\(port)"] = try await project.address(of: service, port: port)
+                published["\(service):\(port)"] = try await target.reach(service, port: port)
             } catch {
                 throw StepFailure(.error, "{{\(service):\(port)}}: \(error)")
             }
         }
-        evidence += published.sorted { $0.key < $1.key }.map { "{{\($0.key)}} → \($0.value) (docker compose port)" }
+        let through = target.tunnels ? "docker compose port, then an SSH tunnel" : "docker compose port"
+        evidence += published.sorted { $0.key < $1.key }.map { "{{\($0.key)}} → \($0.value) (\(through))" }
         let address = AppAddress(published: published)
         state.appAddress = address
         evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)

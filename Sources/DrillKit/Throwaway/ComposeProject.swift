@@ -75,7 +75,9 @@ public struct ComposeProject: Sendable {
     /// An engine on this machine sees this machine's files, so a bind mount works; a remote
     /// one (tcp://, ssh://) does not.
     public static func isLocal(endpoint: String) -> Bool {
-        endpoint.hasPrefix("unix://") || endpoint.hasPrefix("npipe://")
+        if endpoint.hasPrefix("unix://") || endpoint.hasPrefix("npipe://") { return true }
+        guard endpoint.hasPrefix("tcp://"), let host = URL(string: endpoint)?.host else { return false }
+        return ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
     }
 
     // MARK: Compose calls

@@ -50,6 +50,8 @@ public final class ComposeTarget: Sendable {
     private let password: String
     /// The database's published loopback address, once it is up.
     private let published = Mutex<(host: String, port: Int)?>(nil)
+    /// Tunnels to an `ssh://` engine's loopback ports, closed at teardown.
+    private let forwards = Mutex<[SSHPortForward]>([])
 
     public var databaseService: String { options.databaseService }
     public var overrideFile: String { directory + "/compose.override.json" }
@@ -73,6 +75,11 @@ public final class ComposeTarget: Sendable {
     public static func prepare(_ options: Options, dump: String?) async throws -> ComposeTarget {
         try await ComposeProject.checkEngine()
         let endpoint = await ComposeProject.endpoint()
+        guard ComposeProject.isLocal(endpoint: endpoint) || SSHPortForward.destination(of: endpoint) != nil else {
+            throw Failure(description: "the engine at \(endpoint) publishes the drill's ports on its own loopback, which this host "
+                          + "cannot reach: name it as ssh://user@host (the harness then forwards those ports over SSH), "
+                          + "or run restore-drill on that host")
+        }
         let directory = options.parentDirectory + "/" + ThrowawayMarker.folderPrefix + options.runId
         guard mkdir(directory, 0o700) == 0 else {
             throw Failure(description: "could not create \(directory): \(String(cString: strerror(errno)))")
@@ -151,12 +158,28 @@ public final class ComposeTarget: Sendable {
                           + (state.state == "exited" ? ", exit code \(state.exitCode)" : "") + "): \(error)"
                           + (logs.isEmpty ? "" : ". Its last lines:\n" + logs.map { "| " + $0 }.joined(separator: "\n")))
         }
-        let address = try await project.address(of: databaseService, port: Self.databasePort)
+        let address = try await reach(databaseService, port: Self.databasePort)
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw Failure(description: "docker compose port answered \(address)") }
         published.withLock { $0 = (String(parts[0]), port) }
         return address
     }
+
+    /// `host:port` on this host for a container port published on the engine's loopback: the
+    /// published address itself, or the local end of an SSH tunnel to an `ssh://` engine.
+    public func reach(_ service: String, port: Int) async throws -> String {
+        let address = try await project.address(of: service, port: port)
+        guard !ComposeProject.isLocal(endpoint: endpoint) else { return address }
+        guard let remotePort = address.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw Failure(description: "docker compose port answered \(address)")
+        }
+        let forward = try await SSHPortForward.open(endpoint: endpoint, remotePort: remotePort)
+        forwards.withLock { $0.append(forward) }
+        return "127.0.0.1:\(forward.localPort)"
+    }
+
+    /// Whether ports are reached through SSH tunnels (for the report).
+    public var tunnels: Bool { !ComposeProject.isLocal(endpoint: endpoint) }
 
     /// The harness's own connection to the restored database (the published loopback port).
     public func connectionParameters(database: String) -> ConnectionParameters? {
@@ -192,7 +215,10 @@ public final class ComposeTarget: Sendable {
     /// `down -v --remove-orphans`, the check that nothing labelled with this run remains, and
     /// the private folder (with the key copy) removed.
     public func tearDown() async -> (actions: [String], leftovers: [String]) {
+        let tunnels = forwards.withLock { all in defer { all = [] }; return all }
+        for tunnel in tunnels { await tunnel.close() }
         var (actions, leftovers) = await project.tearDown()
+        if !tunnels.isEmpty { actions.insert("closed \(tunnels.count) SSH tunnel(s) to \(endpoint)", at: 0) }
         let remaining = await ComposeProject.labelled(Self.runLabel + "=" + options.runId)
         if remaining.isEmpty {
             actions.append("verified: nothing labelled \(Self.runLabel)=\(options.runId) remains on the engine")
