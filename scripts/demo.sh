@@ -33,17 +33,7 @@ demo=.demo
 rm -rf "$demo" && mkdir -p "$demo"
 trap production_stop EXIT
 production_start
-# The canary: a value written to production and never anywhere else; the drill proves it came back.
-DRILL_CANARY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-# The drill account's known-good authenticator: a password and a base32 TOTP secret, in the
-# environment only. The master key lives in this shell until it is encrypted with age.
-DRILL_PASSWORD=$(head -c 18 /dev/urandom | base64)
-DRILL_TOTP_SECRET=$(head -c 20 /dev/urandom | base32 | tr -d '=')
-export DRILL_CANARY DRILL_PASSWORD DRILL_TOTP_SECRET
-(umask 077 && age-keygen -o "$demo/age-identity.txt" 2>/dev/null)
-export DRILL_AGE_IDENTITY="$PWD/$demo/age-identity.txt"
-MASTER_KEY=$(head -c 32 /dev/urandom | base64) production_seed_and_dump "$bin" "$size" Scenarios/demo-local.yml \
-  "$demo/refstore.dump" "$demo/refstore.manifest.json" "$demo/master.key.age" "$(age-keygen -y "$demo/age-identity.txt")"
+production_demo_backup "$bin" "$size" "$demo"
 production_stop
 trap - EXIT
 

@@ -67,22 +67,27 @@ struct ComposeTeardownTests {
         _ = try await Self.slowDrill(in: scratch)
         for (trigger, signal) in [("SIGTERM", SIGTERM), ("SIGINT", SIGINT), ("deadline", 0)] {
             let name = "compose-\(trigger.lowercased())-\(RandomToken.hex(bytes: 3))"
-            let scenario = try Self.scenario(in: scratch, name: name, deadline: signal == 0 ? "8s" : nil)
+            let scenario = try Self.scenario(in: scratch, name: name, deadline: signal == 0 ? "6s" : nil)
             let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("\(name).txt"))
             let console = { (try? String(contentsOfFile: scratch.file("\(name).txt"), encoding: .utf8)) ?? "" }
-            #expect(await waitUntil(seconds: 90, Self.restoring), "\(trigger): the restore never started:\n\(console())")
-            #expect(await Self.projects(scenario: name).count == 1, "\(trigger)")
-            if signal != 0 { kill(harness.processIdentifier, signal) }
+            if signal != 0 {
+                #expect(await waitUntil(seconds: 90, Self.restoring), "\(trigger): the restore never started:\n\(console())")
+                #expect(await Self.projects(scenario: name).count == 1, "\(trigger)")
+                kill(harness.processIdentifier, signal)
+            }
             harness.waitUntilExit()
 
             #expect(harness.terminationStatus == 2, "\(trigger):\n\(console())")
             let record = try Self.record(in: scratch.file("reports-\(name)"))
             #expect(record.verdict == .error)
-            #expect(record.step("restore")?.verdict == .error, "\(trigger): \(record.step("restore")?.message ?? "")")
+            // The watchdog strikes wherever the drill is at 6 s: on a loaded machine that can be the target step.
+            let interrupted = record.steps.first { $0.verdict == .error }
+            #expect(signal == 0 ? ["target", "restore"].contains(interrupted?.id ?? "") : interrupted?.id == "restore", "\(trigger):\n\(console())")
+            #expect(interrupted?.message?.hasPrefix("interrupted by") == true, "\(interrupted?.message ?? "")")
             #expect(record.checks.allSatisfy { $0.verdict == .skipped })
             #expect(record.teardown?.leftovers == [], "\(trigger)")
-            #expect(record.teardown?.actions.contains { $0.hasPrefix("verified: nothing labelled restore-drill.run-id=") } == true)
-            #expect(record.teardown?.trigger.contains(signal == 0 ? "deadline (8s)" : trigger) == true, "\(record.teardown?.trigger ?? "")")
+            #expect(record.teardown?.actions.contains { $0.hasPrefix("verified: no container, volume or network labelled restore-drill.run-id=") } == true)
+            #expect(record.teardown?.trigger.contains(signal == 0 ? "deadline (6s)" : trigger) == true, "\(record.teardown?.trigger ?? "")")
             #expect(await Self.projects(scenario: name).isEmpty, "\(trigger): the project outlived the drill")
             #expect(await ComposeProject.labelled("restore-drill.run-id=" + record.runId).isEmpty)
             #expect(!Self.restoring())

@@ -93,7 +93,7 @@ struct TargetParityTests {
             #expect(Self.outcome(local) == Self.outcome(compose))
             #expect(compose.environment?.targetKind == "compose")
             #expect(await ComposeProject.labelled(ComposeTarget.runLabel + "=" + compose.runId).isEmpty)
-            #expect(compose.teardown?.actions.contains { $0.hasPrefix("verified: nothing labelled \(ComposeTarget.runLabel)=") } == true)
+            #expect(compose.teardown?.actions.contains { $0.hasPrefix("verified: no container, volume or network labelled \(ComposeTarget.runLabel)=") } == true)
             if backup == .healthy {
                 let restore = try #require(compose.step("restore"))
                 #expect(restore.evidence.contains { $0.contains("of the postgres container of compose project") }, "\(restore.evidence)")

@@ -134,7 +134,7 @@ public final class DrillRunner: Sendable {
             let (message, evidence) = try await body()
             result.message = secrets.redact(message)
             result.evidence = evidence.map(secrets.redact)
-        } catch let failure as StepFailure {
+        } catch let failure as StepFailure where interruption.current == nil && !Task.isCancelled {
             result.verdict = failure.verdict
             result.message = secrets.redact(failure.message)
             result.findings = failure.findings.map { finding in

@@ -172,11 +172,22 @@ public struct ComposeProject: Sendable {
         for object in objects {
             var state = ServiceState(service: object["Service"] as? String ?? "?", state: object["State"] as? String ?? "?",
                                      exitCode: object["ExitCode"] as? Int ?? 0, health: object["Health"] as? String ?? "")
-            if state.state != "running", let id = object["ID"] as? String,
-               let inspected = try? await CommandRunner.run(Command("docker", ["inspect", "--format", "{{.State.ExitCode}} {{.RestartCount}}", id])),
-               inspected.succeeded {
-                let numbers = inspected.standardOutput.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-                if numbers.count == 2 { (state.exitCode, state.restarts) = (numbers[0], numbers[1]) }
+            if state.state != "running", let id = object["ID"] as? String {
+                // A crash-looping container is back to running (exit code reset to 0) part of
+                // the time: look again briefly for a moment when it is not.
+                for attempt in 0..<8 {
+                    guard let inspected = try? await CommandRunner.run(Command("docker", ["inspect", "--format",
+                                                                                          "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", id])),
+                          inspected.succeeded else { break }
+                    let fields = inspected.standardOutput.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    guard fields.count == 3, let code = Int(fields[1]), let restarts = Int(fields[2]) else { break }
+                    state.restarts = restarts
+                    if fields[0] != "running" {
+                        (state.state, state.exitCode) = (fields[0], code)
+                        break
+                    }
+                    if attempt < 7 { try? await Task.sleep(for: .milliseconds(150)) }
+                }
             }
             states.append(state)
         }
@@ -222,8 +233,9 @@ public struct ComposeProject: Sendable {
 
     // MARK: Teardown
 
-    /// `down -v --remove-orphans`, then proof: what still carries the project's label.
-    public func tearDown() async -> (actions: [String], leftovers: [String]) {
+    /// `down -v --remove-orphans`, then proof: what still carries the project's label (or any
+    /// of `alsoLabelled`, checked at the same time).
+    public func tearDown(alsoLabelled: [String] = []) async -> (actions: [String], leftovers: [String]) {
         var actions: [String] = [], leftovers: [String] = []
         do {
             var output = try await compose(["down", "--volumes", "--remove-orphans", "--timeout", "10"], check: false)
@@ -239,11 +251,19 @@ public struct ComposeProject: Sendable {
         } catch {
             leftovers.append("docker compose down could not run: \(error)")
         }
-        let remaining = await Self.labelled(Self.projectLabel + "=" + name)
-        if remaining.isEmpty {
-            actions.append("verified: no container, volume or network labelled \(Self.projectLabel)=\(name) remains")
-        } else {
-            leftovers += remaining
+        let labels = [Self.projectLabel + "=" + name] + alsoLabelled
+        let remaining = await withTaskGroup(of: (Int, [String]).self) { group in
+            for (index, label) in labels.enumerated() { group.addTask { (index, await Self.labelled(label)) } }
+            var found = Array(repeating: [String](), count: labels.count)
+            for await (index, items) in group { found[index] = items }
+            return found
+        }
+        for (label, items) in zip(labels, remaining) {
+            if items.isEmpty {
+                actions.append("verified: no container, volume or network labelled \(label) remains")
+            } else {
+                leftovers += items.map { "\($0) labelled \(label)" }
+            }
         }
         return (actions, leftovers)
     }
@@ -254,23 +274,20 @@ public struct ComposeProject: Sendable {
         await labelled(projectLabel + "=" + project)
     }
 
-    /// Containers, volumes and networks carrying `label` (`key=value`).
+    /// Containers, volumes and networks carrying `label` (`key=value`), listed side by side.
     public static func labelled(_ label: String) async -> [String] {
         let filter = "label=" + label
-        var found: [String] = []
-        for (kind, arguments) in [("container", ["ps", "--all", "--quiet", "--filter", filter]),
-                                  ("volume", ["volume", "ls", "--quiet", "--filter", filter]),
-                                  ("network", ["network", "ls", "--quiet", "--filter", filter])] {
-            guard let output = try? await CommandRunner.run(Command("docker", arguments)) else {
-                found.append("could not list \(kind)s to verify the teardown")
-                continue
-            }
-            guard output.succeeded else {
-                found.append("could not list \(kind)s to verify the teardown: \(output.errorTail())")
-                continue
-            }
-            found += output.standardOutput.split(separator: "\n").map { "\(kind) \($0)" }
+        async let containers = list("container", ["ps", "--all", "--quiet", "--filter", filter])
+        async let volumes = list("volume", ["volume", "ls", "--quiet", "--filter", filter])
+        async let networks = list("network", ["network", "ls", "--quiet", "--filter", filter])
+        return await containers + volumes + networks
+    }
+
+    private static func list(_ kind: String, _ arguments: [String]) async -> [String] {
+        guard let output = try? await CommandRunner.run(Command("docker", arguments)) else {
+            return ["could not list \(kind)s to verify the teardown"]
         }
-        return found
+        guard output.succeeded else { return ["could not list \(kind)s to verify the teardown: \(output.errorTail())"] }
+        return output.standardOutput.split(separator: "\n").map { "\(kind) \($0)" }
     }
 }

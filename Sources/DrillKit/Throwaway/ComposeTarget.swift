@@ -217,14 +217,8 @@ public final class ComposeTarget: Sendable {
     public func tearDown() async -> (actions: [String], leftovers: [String]) {
         let tunnels = forwards.withLock { all in defer { all = [] }; return all }
         for tunnel in tunnels { await tunnel.close() }
-        var (actions, leftovers) = await project.tearDown()
+        var (actions, leftovers) = await project.tearDown(alsoLabelled: [Self.runLabel + "=" + options.runId])
         if !tunnels.isEmpty { actions.insert("closed \(tunnels.count) SSH tunnel(s) to \(endpoint)", at: 0) }
-        let remaining = await ComposeProject.labelled(Self.runLabel + "=" + options.runId)
-        if remaining.isEmpty {
-            actions.append("verified: nothing labelled \(Self.runLabel)=\(options.runId) remains on the engine")
-        } else {
-            leftovers += remaining.map { "\($0) labelled \(Self.runLabel)=\(options.runId)" }
-        }
         do {
             try FileManager.default.removeItem(atPath: directory)
             actions.append("removed \(directory)")
