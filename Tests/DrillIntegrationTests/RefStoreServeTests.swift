@@ -144,6 +144,11 @@ import Testing
             #expect(read.status == 200)
             #expect(read.json["total_cents"] as? Int == cents)
             #expect(read.json["total"] as? String == CurrencyAmount.format(Int64(cents), currency: "EUR"))
+
+            // The storefront's catalog needs no login; a product that is not there is a 404.
+            let product = try await Self.request("GET", base + "/api/products/1")
+            #expect(product.status == 200 && product.json["id"] as? Int == 1 && product.json["price_cents"] is Int, "\(product.json)")
+            #expect(try await Self.request("GET", base + "/api/products/987654").status == 404)
             #expect(!logs.all.joined().contains(Self.secret))
         }
     }

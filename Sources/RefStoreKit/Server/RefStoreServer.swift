@@ -10,6 +10,7 @@ import Foundation
 ///   whichever factor failed.
 /// - `POST /api/orders` (Bearer token) `{customer_id, currency, lines: [{product_id, quantity}]}`
 ///   → 201 with the order and its invoice, numbered in the same transaction.
+/// - `GET /api/products/{id}` (public) → the product, its price in integer cents.
 /// - `GET /api/orders/{id}` (Bearer token) → the order, its total in integer cents and as text.
 public struct RefStoreServer: Sendable {
     public static let version = "1.0.0"
@@ -40,6 +41,9 @@ public struct RefStoreServer: Sendable {
         await server.appendRoute("POST /api/orders") { request in
             let body = try await request.bodyData
             return await handlers.authorised(request) { await handlers.placeOrder(body) }
+        }
+        await server.appendRoute("GET /api/products/*") { request in
+            await handlers.product(id: String(request.path.split(separator: "/").last ?? ""))
         }
         await server.appendRoute("GET /api/orders/*") { request in
             let id = String(request.path.split(separator: "/").last ?? "")
@@ -172,6 +176,22 @@ struct Handlers: Sendable {
             return Self.json(.unprocessableContent, ["error": "the order was refused: \(error.message.trimmingCharacters(in: .whitespacesAndNewlines))"])
         } catch {
             server.log("order failed: \(error)")
+            return Self.json(.serviceUnavailable, ["error": "database unavailable"])
+        }
+    }
+
+    /// The public catalog a storefront serves: no login.
+    func product(id: String) async -> HTTPResponse {
+        guard Int64(id) != nil else { return Self.json(.badRequest, ["error": "a product id is a number"]) }
+        do {
+            guard let row = try await withDatabase({ connection in
+                try await connection.query("SELECT id, sku, name, price_cents FROM products WHERE id = $1", [id]).rows.first
+            }), let productID = row[0].flatMap({ Int64($0) }), let price = row[3].flatMap({ Int64($0) }) else {
+                return Self.json(.notFound, ["error": "no product \(id)"])
+            }
+            return Self.json(.ok, ["id": productID, "sku": row[1] ?? "", "name": row[2] ?? "", "price_cents": price])
+        } catch {
+            server.log("product lookup failed: \(error)")
             return Self.json(.serviceUnavailable, ["error": "database unavailable"])
         }
     }
