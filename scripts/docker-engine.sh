@@ -86,6 +86,11 @@ stop() {
     fi
     rm -f "$pidfile"
   fi
+  # dockerd bind-mounts its data root onto itself; an engine that died without cleaning up
+  # leaves that mount, which would make the folder impossible to remove.
+  if mountpoint -q "$state" 2>/dev/null && ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+    umount "$state" 2>/dev/null || true
+  fi
 }
 
 case ${1:-} in

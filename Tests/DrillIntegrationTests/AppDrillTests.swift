@@ -183,6 +183,26 @@ import Testing
         }
     }
 
+    /// An `http` check passes on what the restored data serves and fails, naming the status,
+    /// on what it does not.
+    @Test func anHTTPCheckPassesOnTheRestoredCatalogAndFailsOnAMissingProduct() async throws {
+        try await withFixture { fixture in
+            let key = MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .environment("MASTER_KEY"))
+            let start = [fixture.refstore, "serve", "--http-port", "{{port}}"]
+            let record = await fixture.drill(key: key, start: start, extraChecks: [
+                .http(HTTPCheckSpec(url: "http://{{storefront:4321}}/api/products/1", json: ["id": .number(1)])),
+                .http(HTTPCheckSpec(url: "http://{{storefront:4321}}/api/products/987654")),
+                .http(HTTPCheckSpec(url: "http://{{storefront:4321}}/health", json: ["db": .string("down")])),
+            ])
+            let http = record.checks.filter { $0.kind == "http" }
+            #expect(http.map(\.verdict) == [.pass, .fail, .fail], "\(messages(record))")
+            #expect(http[1].message?.contains("answered 404, not 200") == true, "\(http[1].message ?? "")")
+            #expect(http[2].message?.contains("did not answer the expected JSON") == true, "\(http[2].message ?? "")")
+            #expect(record.exitCode == 1)
+            expectNothingLeft(record, "http checks")
+        }
+    }
+
     @Test func aWrongKeyBootsButTheLoginAndTheDecryptionFail() async throws {
         try await withFixture { fixture in
             let record = await fixture.drill(

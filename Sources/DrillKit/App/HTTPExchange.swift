@@ -62,6 +62,14 @@ extension JSONValue {
         }
     }
 
+    /// One line of JSON, keys sorted, for reports.
+    var compactText: String {
+        guard let data = try? JSONSerialization.data(withJSONObject: foundationObject, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else {
+            return "?"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func equal(_ expected: JSONValue, _ actual: Any) -> Bool {
         switch expected {
         case .string(let text): return (actual as? String) == text

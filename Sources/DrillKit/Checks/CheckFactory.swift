@@ -1,5 +1,4 @@
-/// The check for one `checks:` entry, or nil for the kinds another module implements
-/// (`http`, `command`): the runner asks each factory in turn.
+/// The check for one `checks:` entry, or nil for a kind not implemented yet (`command`).
 public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     switch spec.kind {
     case .rowCounts(let settings): RowCountsCheck(spec: spec, settings: settings)
@@ -11,6 +10,7 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .totpLogin(let settings): TOTPLoginCheck(spec: spec, settings: settings)
     case .secretDecrypt(let settings): SecretDecryptCheck(spec: spec, settings: settings)
     case .testOrder(let settings): TestOrderCheck(spec: spec, settings: settings)
-    case .http, .command: nil
+    case .http(let settings): HTTPCheck(spec: spec, settings: settings)
+    case .command: nil
     }
 }
