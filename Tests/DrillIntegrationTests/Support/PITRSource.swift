@@ -1,0 +1,59 @@
+import Foundation
+@testable import DrillKit
+
+/// A real source cluster with continuous archiving (`archive_mode = on`, an `archive_command`
+/// copying each segment into `archive/`), a `pg_basebackup -Ft -z` base backup, and rows
+/// written after it across several segments (`pg_switch_wal()` between them), each with the
+/// moment its transaction committed.
+struct PITRSource: Sendable {
+    let base: String
+    let archive: String
+    /// `(label, committed at)` in order: `before`, `middle`, `after`, then `tail`, the last
+    /// transaction in the archive (recovery only knows it passed a target when it sees a
+    /// commit after it).
+    let rows: [(label: String, committed: Date)]
+    let baseStarted: Date
+
+    static func make(in scratch: ScratchFolder) async throws -> PITRSource {
+        let archive = scratch.file("archive")
+        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+        if let postgres = SystemUser.lookup("postgres"), SystemUser.isRoot { chown(archive, postgres.uid, postgres.gid) }
+        return try await withTestPostgres { source in
+            let cluster = source.cluster
+            // ALTER SYSTEM cannot share a transaction with anything: one statement each.
+            try await source.execute("ALTER SYSTEM SET archive_mode = on")
+            try await source.execute("ALTER SYSTEM SET archive_command = 'test ! -f \(archive)/%f && cp %p \(archive)/%f'")
+            try await source.execute("CREATE TABLE events (id serial PRIMARY KEY, label text NOT NULL, committed timestamptz)")
+            let restart = try await CommandRunner.run(Command(cluster.binaries.pgCtl, ["--pgdata", cluster.dataDirectory, "--log", cluster.logFile,
+                                                                                   "--wait", "restart"], runAs: cluster.runAs))
+            guard restart.succeeded else { throw ScratchError("restart with archiving failed: \(restart.errorTail())") }
+
+            let base = scratch.file("base")
+            let backup = try await CommandRunner.run(Command(cluster.binaries.directory + "/pg_basebackup",
+                                                             ["-D", base, "-Ft", "-z", "-X", "none", "--checkpoint=fast"],
+                                                             environment: cluster.clientEnvironment(database: source.database)))
+            guard backup.succeeded else { throw ScratchError("pg_basebackup failed: \(backup.errorTail())") }
+            let baseStarted = Date()
+
+            var rows: [(String, Date)] = []
+            for label in ["before", "middle", "after", "tail"] {
+                try await Task.sleep(for: .milliseconds(1100))
+                let connection = try await source.connect()
+                let committed = try await connection.query(
+                    "INSERT INTO events (label, committed) VALUES ($1, clock_timestamp()) RETURNING extract(epoch FROM committed)", [label]).scalar
+                _ = try await connection.query("SELECT pg_switch_wal()")
+                connection.close()
+                rows.append((label, Date(timeIntervalSince1970: Double(committed ?? "0") ?? 0)))
+            }
+            // Wait until the last switched segment is in the archive.
+            let connection = try await source.connect()
+            defer { connection.close() }
+            for _ in 0..<100 {
+                let pending = try await connection.query("SELECT last_archived_wal IS NULL OR last_archived_wal < pg_walfile_name(pg_current_wal_lsn() - 1) FROM pg_stat_archiver").scalar
+                if pending == "f" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return PITRSource(base: base + "/base.tar.gz", archive: archive, rows: rows, baseStarted: baseStarted)
+        }
+    }
+}
