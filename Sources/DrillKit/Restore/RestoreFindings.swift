@@ -1,3 +1,5 @@
+import Foundation
+
 /// The catalogue of what can be wrong with a backup or its restore, in plain words.
 /// Codes are stable: CI jobs and auditors may key on them.
 public enum RestoreFindings {
@@ -70,5 +72,33 @@ public enum RestoreFindings {
     public static func toolMissing(_ detail: String) -> Finding {
         Finding(code: "postgres-missing", title: "PostgreSQL's programs were not found",
                 explanation: "The local target needs initdb, pg_ctl and pg_restore.", detail: detail)
+    }
+
+    public static func baseBackupMissing(_ detail: String) -> Finding {
+        Finding(code: "base-backup-missing", title: "The base backup is not there or not readable",
+                explanation: "Point-in-time recovery starts from a base backup (pg_basebackup). Check that the weekly base backup job ran and wrote where the scenario looks.",
+                detail: detail)
+    }
+
+    public static func walArchiveMissing(_ detail: String) -> Finding {
+        Finding(code: "wal-archive-missing", title: "The WAL archive is not there or empty",
+                explanation: "Without the archived WAL, recovery cannot move past the base backup. Check archive_mode and archive_command on production, and that the archive folder is where the scenario looks.",
+                detail: detail)
+    }
+
+    public static func pitrTargetUnreached(target: String, lastSegment: String?, lastTransaction: Date?, detail: String) -> Finding {
+        Finding(code: "pitr-target-unreached", title: "Recovery cannot reach \(target): the archive ends first",
+                explanation: "PostgreSQL replayed every archived segment and stopped before the target (`recovery ended before configured recovery target was reached`). "
+                    + "The archive ends at \(lastSegment ?? "an unknown segment")"
+                    + (lastTransaction.map { ", with its last transaction at \(ISO8601.string(from: $0, fractional: false))" } ?? "")
+                    + ". Anything written after that is lost: archiving stopped or lags (check archive_command failures and archive_timeout).",
+                detail: detail)
+    }
+
+    public static func walSegmentMissing(segment: String, laterSegments: Int, detail: String) -> Finding {
+        Finding(code: "wal-segment-missing", title: "WAL segment \(segment) is missing from the archive",
+                explanation: "Recovery cannot cross a hole in the archive: it stopped at \(segment), and \(laterSegments) later segment(s) in the archive could never be replayed. "
+                    + "Find out why archive_command skipped it; until then every point in time after it is unrecoverable.",
+                detail: detail)
     }
 }

@@ -241,14 +241,24 @@ public struct Comparison: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(op.rawValue) \(operand)" }
 }
 
+/// What a `sql` check proves in a point-in-time recovery drill (`asserts:`).
+public enum PITRAssertion: String, Sendable, CaseIterable {
+    /// Something written before the target is there.
+    case presentBeforeTarget = "present_before_target"
+    /// Something written after the target is not.
+    case absentAfterTarget = "absent_after_target"
+}
+
 public struct SQLCheckSpec: Sendable {
     public var name: String
     public var query: String
     public var expect: Comparison
-    public init(name: String, query: String, expect: Comparison) {
+    public var asserts: PITRAssertion?
+    public init(name: String, query: String, expect: Comparison, asserts: PITRAssertion? = nil) {
         self.name = name
         self.query = query
         self.expect = expect
+        self.asserts = asserts
     }
 }
 

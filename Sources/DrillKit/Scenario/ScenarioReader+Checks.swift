@@ -54,12 +54,13 @@ extension ScenarioReader {
     }
 
     private func readSQLCheck(_ value: ScenarioValue) -> SQLCheckSpec? {
-        guard let sql = mapping(value, allowed: ["name", "query", "expect"]) else { return nil }
+        guard let sql = mapping(value, allowed: ["name", "query", "expect", "asserts"]) else { return nil }
         let name = required("name", in: sql).flatMap(string)
         let query = required("query", in: sql).flatMap(string)
         let expect = required("expect", in: sql).flatMap(readComparison)
+        let asserts = sql["asserts"].flatMap { enumeration($0, choices: PITRAssertion.allCases) }
         guard let name, let query, let expect else { return nil }
-        return SQLCheckSpec(name: name, query: query, expect: expect)
+        return SQLCheckSpec(name: name, query: query, expect: expect, asserts: asserts)
     }
 
     private func readComparison(_ value: ScenarioValue) -> Comparison? {
