@@ -184,6 +184,24 @@ import Testing
         ])
     }
 
+    @Test func sqlChecksSayWhichSideOfTheRecoveryTargetTheyProve() throws {
+        let base = ScenarioFixtures.validPreamble.replacingOccurrences(of: "  dump: backups/shop.dump\n", with: "  pitr: { base: b.tar, wal_archive: wal }\n")
+        let yaml = base + """
+            checks:
+              - sql: { name: before, query: "SELECT 1", expect: "= 1", asserts: present_before_target }
+              - sql: { name: after, query: "SELECT 0", expect: "= 0", asserts: absent_after_target }
+
+            """
+        let scenario = try ScenarioFixtures.load(yaml: yaml)
+        let asserted = scenario.checks.compactMap { check -> PITRAssertion? in
+            if case .sql(let settings) = check.kind { return settings.asserts }
+            return nil
+        }
+        #expect(asserted == [.presentBeforeTarget, .absentAfterTarget])
+        let wrong = diagnostics(yaml.replacingOccurrences(of: "asserts: absent_after_target", with: "asserts: after"))
+        #expect(wrong.count == 1 && wrong[0].contains("present_before_target, absent_after_target"), "\(wrong)")
+    }
+
     @Test func pitrRejectsDumpOnlyKeys() {
         let yaml = ScenarioFixtures.validPreamble.replacingOccurrences(of: "  dump: backups/shop.dump\n",
                                                                        with: "  pitr: { base: b.tar, wal_archive: wal }\n  jobs: 4\n")
