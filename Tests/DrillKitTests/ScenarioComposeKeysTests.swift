@@ -70,10 +70,11 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Scenarios").path
         let files = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasSuffix(".yml") }.sorted()
-        #expect(files.contains("sovecom-monthly.yml") && files.contains("demo-local.yml"))
+        #expect(files.contains("sovecom-monthly.yml") && files.contains("sovecom-pitr.yml") && files.contains("demo-local.yml"))
         for file in files {
             let scenario = try ScenarioLoader.load(path: root + "/" + file,
-                                                   environment: ["SOVECOM_BACKUPS": "/srv/backups", "DRILL_AGE_IDENTITY": "/keys/drill-age.txt"])
+                                                   environment: ["SOVECOM_BACKUPS": "/srv/backups", "DRILL_AGE_IDENTITY": "/keys/drill-age.txt",
+                                                                "SOVECOM_BASE": "/srv/base", "SOVECOM_WAL": "/srv/wal"])
             #expect(scenario.name == String(file.dropLast(4)))
         }
     }
