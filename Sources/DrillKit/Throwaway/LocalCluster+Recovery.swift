@@ -127,11 +127,7 @@ extension LocalCluster {
                     var outcome = Self.readLog(logFile)
                     outcome.replaySeconds = (ContinuousClock.now - clock).seconds
                     outcome.lastTransaction = last.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) }
-                    if case .latest = setup.target, let lastRestored = outcome.lastRestoredSegment,
-                       let gap = setup.archive.firstGap(from: setup.base.startWALFile ?? lastRestored), gap > lastRestored {
-                        throw RecoveryFailure.segmentMissing(segment: gap, laterSegments: setup.archive.segments.filter { $0 > gap }.count,
-                                                             detail: "recovery promoted after \(lastRestored); everything after the hole was never replayed")
-                    }
+                    if let hole = RecoveryLog.holeAfterPromotion(outcome, setup: setup) { throw hole }
                     return outcome
                 }
                 connection.close()
@@ -142,27 +138,8 @@ extension LocalCluster {
         }
     }
 
-    /// What the log says after the server stopped during recovery.
     private func failure(_ setup: RecoverySetup) -> RecoveryFailure {
-        let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-        let outcome = Self.readLog(logFile)
-        let fatal = text.split(separator: "\n").filter {
-            $0.contains("FATAL") || $0.contains("PANIC") || $0.contains("syntax error") || $0.contains("invalid value for parameter")
-                || $0.contains("unrecognized configuration parameter")
-        }.suffix(4).joined(separator: "\n")
-        if text.contains("requested recovery stop point is before consistent recovery point") {
-            return .targetBeforeConsistency(detail: fatal)
-        }
-        // A hole recovery did not get past explains any stop: the end of the archive, or a
-        // checkpoint or consistency point that lay beyond it.
-        if let start = setup.base.startWALFile, let gap = setup.archive.firstGap(from: start),
-           outcome.lastRestoredSegment.map({ gap > $0 }) ?? true {
-            return .segmentMissing(segment: gap, laterSegments: setup.archive.segments.filter { $0 > gap }.count, detail: fatal)
-        }
-        if text.contains("recovery ended before configured recovery target was reached") {
-            return .targetUnreached(lastSegment: outcome.lastRestoredSegment ?? setup.archive.segments.last, detail: fatal)
-        }
-        return .serverStopped(detail: fatal.isEmpty ? String(text.suffix(600)) : fatal)
+        RecoveryLog.failure(in: (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "", setup: setup)
     }
 
     /// `2026-11-21 23:15:03.791+00`: PostgreSQL's recovery_target_time refuses ISO 8601's
@@ -176,18 +153,6 @@ extension LocalCluster {
     }
 
     static func readLog(_ path: String) -> RecoveryOutcome {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        var restored: [String] = []
-        var stop: String?
-        for line in text.split(separator: "\n") {
-            if let range = line.range(of: "restored log file \""), let end = line[range.upperBound...].firstIndex(of: "\"") {
-                let name = String(line[range.upperBound..<end])
-                if WALArchive.isSegmentName(name) { restored.append(name) }
-            } else if line.contains("recovery stopping") {
-                stop = line.components(separatedBy: "LOG:").last?.trimmingCharacters(in: .whitespaces) ?? String(line)
-            }
-        }
-        return RecoveryOutcome(segmentsReplayed: Set(restored).count, lastRestoredSegment: restored.max(), replaySeconds: 0,
-                               lastTransaction: nil, stopLine: stop)
+        RecoveryLog.outcome(in: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Reads a recovering server's log (a file on a local target, `docker compose logs` on a
+/// compose one): how far replay got, and why it stopped when it did not promote.
+public enum RecoveryLog {
+    /// Segments restored from the archive (`restored log file "…" from archive`) and the
+    /// `recovery stopping before commit …` line.
+    public static func outcome(in text: String) -> RecoveryOutcome {
+        var restored: [String] = []
+        var stop: String?
+        for line in text.split(separator: "\n") {
+            if let range = line.range(of: "restored log file \""), let end = line[range.upperBound...].firstIndex(of: "\"") {
+                let name = String(line[range.upperBound..<end])
+                if WALArchive.isSegmentName(name) { restored.append(name) }
+            } else if line.contains("recovery stopping") {
+                stop = line.components(separatedBy: "LOG:").last?.trimmingCharacters(in: .whitespaces) ?? String(line)
+            }
+        }
+        return RecoveryOutcome(segmentsReplayed: Set(restored).count, lastRestoredSegment: restored.max(), replaySeconds: 0,
+                               lastTransaction: nil, stopLine: stop)
+    }
+
+    /// Why the server stopped during recovery.
+    public static func failure(in text: String, setup: RecoverySetup) -> RecoveryFailure {
+        let outcome = outcome(in: text)
+        let fatal = text.split(separator: "\n").filter {
+            $0.contains("FATAL") || $0.contains("PANIC") || $0.contains("syntax error") || $0.contains("invalid value for parameter")
+                || $0.contains("unrecognized configuration parameter")
+        }.suffix(4).joined(separator: "\n")
+        if text.contains("requested recovery stop point is before consistent recovery point") {
+            return .targetBeforeConsistency(detail: fatal)
+        }
+        // A hole recovery did not get past explains any stop: the end of the archive, or a
+        // checkpoint or consistency point that lay beyond it.
+        if let start = setup.base.startWALFile, let gap = setup.archive.firstGap(from: start),
+           outcome.lastRestoredSegment.map({ gap > $0 }) ?? true {
+            return .segmentMissing(segment: gap, laterSegments: setup.archive.segments.filter { $0 > gap }.count, detail: fatal)
+        }
+        if text.contains("recovery ended before configured recovery target was reached") {
+            return .targetUnreached(lastSegment: outcome.lastRestoredSegment ?? setup.archive.segments.last, detail: fatal)
+        }
+        return .serverStopped(detail: fatal.isEmpty ? String(text.suffix(600)) : fatal)
+    }
+
+    /// With `target: latest`, PostgreSQL promotes at the first segment it cannot restore, hole
+    /// or end: a hole with segments after it is data silently left behind.
+    public static func holeAfterPromotion(_ outcome: RecoveryOutcome, setup: RecoverySetup) -> RecoveryFailure? {
+        guard case .latest = setup.target, let last = outcome.lastRestoredSegment,
+              let gap = setup.archive.firstGap(from: setup.base.startWALFile ?? last), gap > last else { return nil }
+        return .segmentMissing(segment: gap, laterSegments: setup.archive.segments.filter { $0 > gap }.count,
+                               detail: "recovery promoted after \(last); everything after the hole was never replayed")
+    }
+}
