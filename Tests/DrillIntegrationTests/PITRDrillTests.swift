@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct PITRDrillTests {
     static func scenario(_ source: PITRSource, archive: String? = nil, target: RecoveryTarget, checks: [CheckKind]? = nil,
-                         reports: String) -> Scenario {
+                         reports: String, kind: EnvironmentKind = .local) -> Scenario {
         var scenario = Scenario.testScenario(dump: "unused", checks: checks ?? [
             .sql(SQLCheckSpec(name: "the middle row is there", query: "SELECT count(*) FROM events WHERE label = 'middle'",
                               expect: Comparison(op: .equal, operand: "1"), asserts: .presentBeforeTarget)),
@@ -16,7 +16,10 @@ struct PITRDrillTests {
                               expect: Comparison(op: .equal, operand: "0"), asserts: .absentAfterTarget)),
         ], reportDirectory: reports, objectives: Objectives(tier: .strict, rpoSeconds: nil, rtoSeconds: nil))
         scenario.name = "pitr-drill"
-        scenario.environment = EnvironmentSpec(kind: .local, database: DatabaseSpec(name: "drill", user: "drill"))
+        scenario.environment = kind == .local
+            ? EnvironmentSpec(kind: .local, database: DatabaseSpec(name: "drill", user: "drill"))
+            : EnvironmentSpec(kind: .compose, compose: ComposeSpec(file: ComposeEngine.composeFile, databaseService: "postgres"),
+                              database: DatabaseSpec(name: "drill", user: "drill"))
         scenario.backup = BackupSpec(source: .pitr(PITRSpec(base: source.base, walArchive: archive ?? source.archive, target: target)))
         return scenario
     }
@@ -81,6 +84,43 @@ struct PITRDrillTests {
         #expect(missing.code == "wal-segment-missing", "\(Self.messages(gap))")
         #expect(missing.title.contains(removed))
         #expect(gap.exitCode == 1)
+        #expect(gap.teardown?.leftovers == [])
+    }
+
+    /// The same archive and targets through the compose target: recovered in the database
+    /// container with its own PostgreSQL, the same verdicts and findings.
+    @Test(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"))
+    func theSameRecoveryThroughComposeGetsTheSameVerdicts() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let source = try await PITRSource.make(in: scratch)
+        let middle = source.rows[1].committed
+        let target = middle.addingTimeInterval(0.5)
+
+        let healthy = await DrillRunner(scenario: Self.scenario(source, target: .time(target), reports: scratch.path, kind: .compose)).run()
+        #expect(healthy.exitCode == 0, "\(Self.messages(healthy))")
+        #expect(healthy.step("restore")?.evidence.contains { $0.contains("recovery stopping before commit") } == true)
+        let rpo = try #require(healthy.rpo?.measuredSeconds)
+        #expect(abs(rpo - target.timeIntervalSince(middle)) < 0.05, "RPO \(rpo)")
+        #expect(healthy.teardown?.leftovers == [])
+        #expect(await ComposeProject.labelled(ComposeTarget.runLabel + "=" + healthy.runId).isEmpty)
+
+        let past = await DrillRunner(scenario: Self.scenario(source, target: .latest, reports: scratch.path, kind: .compose)).run()
+        #expect(past.checks.map(\.verdict) == [.pass, .fail], "\(Self.messages(past))")
+
+        let unreachable = await DrillRunner(scenario: Self.scenario(source, target: .time(Date().addingTimeInterval(3600)),
+                                                                    reports: scratch.path, kind: .compose)).run()
+        #expect(unreachable.step("restore")?.findings.map(\.code) == ["pitr-target-unreached"], "\(Self.messages(unreachable))")
+        #expect(unreachable.exitCode == 1)
+
+        let holed = scratch.file("holed")
+        try FileManager.default.copyItem(atPath: source.archive, toPath: holed)
+        let start = try await BaseBackup.locate(source.base).startWALFile ?? ""
+        let removed = try #require(try WALArchive(path: holed).segments.filter { $0 > start }.dropLast().last)
+        try FileManager.default.removeItem(atPath: holed + "/" + removed)
+        let gap = await DrillRunner(scenario: Self.scenario(source, archive: holed, target: .time(target), reports: scratch.path, kind: .compose)).run()
+        #expect(gap.step("restore")?.findings.map(\.code) == ["wal-segment-missing"], "\(Self.messages(gap))")
+        #expect(gap.step("restore")?.findings.first?.title.contains(removed) == true)
         #expect(gap.teardown?.leftovers == [])
     }
 }

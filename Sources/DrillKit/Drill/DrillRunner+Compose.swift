@@ -24,6 +24,14 @@ extension DrillRunner {
             .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         record.environment?.containerEngine = target.endpoint + (engine.map { " (Docker \($0))" } ?? "")
         record.environment?.composeProject = target.project.name
+        if let setup = state.recovery {
+            do {
+                return ("compose project \(target.project.name): base backup unpacked into the \(spec.databaseService) volume, set to recover and promote",
+                        try await target.prepareRecovery(setup))
+            } catch {
+                throw StepFailure(.error, "\(error)")
+            }
+        }
         let address: String
         do {
             address = try await target.startDatabase(timeoutSeconds: Int(spec.waitSeconds.rounded(.up)))

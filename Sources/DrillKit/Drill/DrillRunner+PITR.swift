@@ -51,13 +51,14 @@ extension DrillRunner {
                               + "(\(ISO8601.string(from: started, fractional: false))): recovery cannot go back past its base backup; "
                               + "pick a later target_time or an older base backup")
         }
-        let binaries: PostgresBinaries
-        do {
-            binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
-        } catch {
-            throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
+        // A compose drill recovers with the database container's own PostgreSQL.
+        if scenario.environment.kind == .local {
+            do {
+                state.binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
+            } catch {
+                throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
+            }
         }
-        state.binaries = binaries
         state.recovery = RecoverySetup(base: base, archive: archive, target: spec.target)
         let target = Self.describe(spec.target)
         return ("\(identity.format ?? "base backup"), \(SizeText.format(identity.sizeBytes ?? 0)); \(archive.segments.count) archived WAL segments up to \(newest); target \(target)", [
@@ -93,17 +94,21 @@ extension DrillRunner {
     }
 
     func recoverToTarget(_ setup: RecoverySetup, _ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
-        guard let cluster = state.cluster else { throw StepFailure(.error, "no throwaway target to recover") }
         let database = scenario.environment.database.name
         let target = Self.describe(setup.target)
         let outcome: RecoveryOutcome
         do {
-            outcome = try await cluster.recover(setup, database: database)
+            if let cluster = state.cluster {
+                outcome = try await cluster.recover(setup, database: database)
+            } else if let compose = state.compose {
+                outcome = try await compose.recover(setup)
+            } else {
+                throw StepFailure(.error, "no throwaway target to recover")
+            }
         } catch let failure as RecoveryFailure {
             switch failure {
             case .targetUnreached(let last, let detail):
-                let replayed = LocalCluster.readLog(cluster.logFile)
-                throw StepFailure(finding: RestoreFindings.pitrTargetUnreached(target: target, lastSegment: last ?? replayed.lastRestoredSegment,
+                throw StepFailure(finding: RestoreFindings.pitrTargetUnreached(target: target, lastSegment: last,
                                                                               lastTransaction: nil, detail: detail))
             case .segmentMissing(let segment, let later, let detail):
                 throw StepFailure(finding: RestoreFindings.walSegmentMissing(segment: segment, laterSegments: later, detail: detail))
@@ -114,7 +119,8 @@ extension DrillRunner {
             }
         }
         state.recoveryOutcome = outcome
-        let connection = try await PostgresConnection.connect(cluster.connectionParameters(database: database))
+        guard let parameters = state.connectionParameters(database: database) else { throw StepFailure(.error, "no address for the recovered database") }
+        let connection = try await PostgresConnection.connect(parameters)
         state.connection = connection
         let version = try await connection.query("SHOW server_version").scalar ?? "?"
         record.environment?.serverVersion = "PostgreSQL \(version)"

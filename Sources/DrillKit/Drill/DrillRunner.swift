@@ -171,9 +171,6 @@ public final class DrillRunner: Sendable {
     private func plan() throws -> (message: String, evidence: [String]) {
         var unsupported: [String] = []
         let compose = scenario.environment.kind == .compose
-        if case .pitr = scenario.backup.source, compose {
-            unsupported.append("backup.pitr with environment.kind: compose (point-in-time recovery runs on the local target in this version)")
-        }
         for check in scenario.checks where makeCheck(check) == nil {
             unsupported.append("\(check.path) at line \(check.location.line) (this check kind is not available yet)")
         }

@@ -47,7 +47,7 @@ public final class ComposeTarget: Sendable {
     public let project: ComposeProject
     /// Whether the dump is bind-mounted (else copied in).
     public let mountsDump: Bool
-    private let password: String
+    let password: String
     /// The database's published loopback address, once it is up.
     private let published = Mutex<(host: String, port: Int)?>(nil)
     /// Tunnels to an `ssh://` engine's loopback ports, closed at teardown.
@@ -158,6 +158,11 @@ public final class ComposeTarget: Sendable {
                           + (state.state == "exited" ? ", exit code \(state.exitCode)" : "") + "): \(error)"
                           + (logs.isEmpty ? "" : ". Its last lines:\n" + logs.map { "| " + $0 }.joined(separator: "\n")))
         }
+        return try await publishDatabase()
+    }
+
+    /// Where the harness reaches the database from now on (`docker compose port`, or a tunnel).
+    func publishDatabase() async throws -> String {
         let address = try await reach(databaseService, port: Self.databasePort)
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw Failure(description: "docker compose port answered \(address)") }
