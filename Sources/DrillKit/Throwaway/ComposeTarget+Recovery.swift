@@ -15,7 +15,17 @@ extension ComposeTarget {
               !container.isEmpty else {
             throw Failure(description: "docker compose run printed no container for the unpacking")
         }
-        defer { Task.detached { _ = try? await CommandRunner.run(Command("docker", ["rm", "--force", container])) } }
+        do {
+            let evidence = try await unpack(setup, in: container)
+            _ = try? await CommandRunner.run(Command("docker", ["rm", "--force", container]))
+            return evidence
+        } catch {
+            _ = try? await CommandRunner.run(Command("docker", ["rm", "--force", container]))
+            throw error
+        }
+    }
+
+    private func unpack(_ setup: RecoverySetup, in container: String) async throws -> [String] {
         func copy(_ source: String, _ destination: String) async throws {
             let output = try await CommandRunner.run(Command("docker", ["cp", source, "\(container):\(destination)"]))
             guard output.succeeded else { throw Failure(description: "docker cp \(source) failed: \(output.errorTail())") }
