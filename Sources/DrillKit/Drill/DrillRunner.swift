@@ -33,7 +33,6 @@ public final class DrillRunner: Sendable {
         var binaries: PostgresBinaries?
         var cluster: LocalCluster?
         var compose: ComposeTarget?
-        var tools: (any RestoreTools)?
         var recovery: RecoverySetup?
         var recoveryOutcome: RecoveryOutcome?
         var connection: PostgresConnection?

@@ -16,18 +16,9 @@ public struct ArchiveInspection: Sendable {
 }
 
 public enum ArchiveInspector {
-    /// Reads the format and header, and has pg_restore list the table of contents.
-    /// Problems come back as findings, never as a thrown error: the drill reports them.
-    public static func inspect(path: String, declared: DumpFormat, tools: any RestoreTools,
-                               pgRestoreVersion: String) async throws -> Result<ArchiveInspection, Finding> {
-        switch inspectFile(path: path, declared: declared) {
-        case .success(let inspection): try await list(inspection, tools: tools, pgRestoreVersion: pgRestoreVersion)
-        case .failure(let finding): .failure(finding)
-        }
-    }
-
     /// What the file itself tells, without any PostgreSQL program: format, archive header, and
-    /// whether a plain dump ends with pg_dump's closing line.
+    /// whether a plain dump ends with pg_dump's closing line. Problems come back as findings,
+    /// never as a thrown error: the drill reports them.
     public static func inspectFile(path: String, declared: DumpFormat) -> Result<ArchiveInspection, Finding> {
         let detection: DumpFormatDetector.Detection
         do {

@@ -124,7 +124,7 @@ extension LocalCluster {
                 if inRecovery == "f" {
                     let last = try? await connection.query("SELECT extract(epoch FROM pg_last_xact_replay_timestamp())").scalar
                     connection.close()
-                    var outcome = Self.readLog(logFile)
+                    var outcome = RecoveryLog.outcome(in: logText)
                     outcome.replaySeconds = (ContinuousClock.now - clock).seconds
                     outcome.lastTransaction = last.flatMap { Double($0) }.map { Date(timeIntervalSince1970: $0) }
                     if let hole = RecoveryLog.holeAfterPromotion(outcome, setup: setup) { throw hole }
@@ -132,15 +132,13 @@ extension LocalCluster {
                 }
                 connection.close()
             } else if serverPid.map(processIsAlive) != true, sawServer || (ContinuousClock.now - clock) > .seconds(3) {
-                throw failure(setup)
+                throw RecoveryLog.failure(in: logText, setup: setup)
             }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
 
-    private func failure(_ setup: RecoverySetup) -> RecoveryFailure {
-        RecoveryLog.failure(in: (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "", setup: setup)
-    }
+    private var logText: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
     /// `2026-11-21 23:15:03.791+00`: PostgreSQL's recovery_target_time refuses ISO 8601's
     /// `T…Z` spelling that timestamptz itself would accept.
@@ -150,9 +148,5 @@ extension LocalCluster {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
         return formatter.string(from: date) + "+00"
-    }
-
-    static func readLog(_ path: String) -> RecoveryOutcome {
-        RecoveryLog.outcome(in: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
     }
 }
