@@ -38,28 +38,7 @@ extension LocalCluster {
     /// with trust: the backup's roles keep production's passwords, which the drill does not know.
     /// Archiving is off, so the recovered server can never write into the archive it reads.
     public static func createForRecovery(_ options: Options, setup: RecoverySetup) async throws -> LocalCluster {
-        let directory = options.parentDirectory + "/" + ThrowawayMarker.folderPrefix + options.runId
-        guard mkdir(directory, 0o700) == 0 else {
-            throw StartError(description: "could not create \(directory): \(String(cString: strerror(errno)))")
-        }
-        var runAs: SystemUser? = nil
-        if SystemUser.isRoot {
-            guard let postgresUser = SystemUser.lookup("postgres") else {
-                try? FileManager.default.removeItem(atPath: directory)
-                throw StartError(description: "running as root, PostgreSQL must run as another user, and there is no 'postgres' account on this machine")
-            }
-            runAs = postgresUser
-        }
-        let cluster = LocalCluster(directory: directory, port: try freeLoopbackPort(), superuser: options.superuser,
-                                   binaries: options.binaries, runAs: runAs, password: RandomToken.hex(bytes: 24))
-        do {
-            try ThrowawayMarker(runId: options.runId, scenario: options.scenario).write(into: directory)
-            try await cluster.prepareRecovery(setup)
-        } catch {
-            _ = await cluster.tearDown()
-            throw error
-        }
-        return cluster
+        try await make(options) { try await $0.prepareRecovery(setup) }
     }
 
     private func prepareRecovery(_ setup: RecoverySetup) async throws {

@@ -55,7 +55,15 @@ public final class LocalCluster: Sendable {
     /// Creates the folder (marked for `gc` before anything else happens), runs initdb and
     /// starts the server. If any part fails, whatever was created is removed before throwing.
     public static func create(_ options: Options) async throws -> LocalCluster {
-        let fileManager = FileManager.default
+        try await make(options) { cluster in
+            try await cluster.initialize()
+            try await cluster.start()
+        }
+    }
+
+    /// The private folder (marked for `gc` before anything else happens) and the cluster
+    /// object; `fill` puts a data folder in it. Whatever was created is removed if it throws.
+    static func make(_ options: Options, fill: (LocalCluster) async throws -> Void) async throws -> LocalCluster {
         let directory = options.parentDirectory + "/" + ThrowawayMarker.folderPrefix + options.runId
         guard mkdir(directory, 0o700) == 0 else {
             throw StartError(description: "could not create \(directory): \(String(cString: strerror(errno)))")
@@ -63,7 +71,7 @@ public final class LocalCluster: Sendable {
         var runAs: SystemUser? = nil
         if SystemUser.isRoot {
             guard let postgresUser = SystemUser.lookup("postgres") else {
-                try? fileManager.removeItem(atPath: directory)
+                try? FileManager.default.removeItem(atPath: directory)
                 throw StartError(description: "running as root, PostgreSQL must run as another user, and there is no "
                     + "'postgres' account on this machine. Install the server package (it creates the account) or run as a normal user.")
             }
@@ -73,8 +81,7 @@ public final class LocalCluster: Sendable {
                                    binaries: options.binaries, runAs: runAs, password: RandomToken.hex(bytes: 24))
         do {
             try ThrowawayMarker(runId: options.runId, scenario: options.scenario).write(into: directory)
-            try await cluster.initialize()
-            try await cluster.start()
+            try await fill(cluster)
         } catch {
             _ = await cluster.tearDown()
             throw error
