@@ -11,16 +11,22 @@ enum ComposeLeftovers {
     }
 
     /// Projects with at least one container, volume or network labelled by a drill.
-    static func find() async -> (projects: [Project], problem: String?) {
+    /// `skipped` says why the engine was not looked at (none answers): a host that only runs
+    /// local drills has nothing there, and a stopped engine holds nothing that runs.
+    static func find() async -> (projects: [Project], problem: String?, skipped: String?) {
+        guard let info = try? await CommandRunner.run(Command("docker", ["info", "--format", "{{.ServerVersion}}"])) else {
+            return ([], nil, nil)  // no docker client: nothing of ours can exist on an engine from here
+        }
+        guard info.succeeded else {
+            return ([], nil, "compose projects not checked: no Docker engine answers (\(info.errorTail(lines: 1))); run gc again where it does")
+        }
         let format = "{{.Label \"\(ComposeProject.projectLabel)\"}}\t{{.Label \"\(ComposeTarget.runLabel)\"}}\t{{.Label \"\(ComposeTarget.harnessLabel)\"}}"
         let filter = "label=" + ComposeTarget.runLabel
         var projects: [Project] = []
         for arguments in [["ps", "--all"], ["volume", "ls"], ["network", "ls"]] {
-            guard let output = try? await CommandRunner.run(Command("docker", arguments + ["--filter", filter, "--format", format])) else {
-                return ([], nil)  // no docker client: nothing of ours can exist on an engine from here
-            }
-            guard output.succeeded else {
-                return ([], "could not list the engine's labelled resources: \(output.errorTail())")
+            let output = try? await CommandRunner.run(Command("docker", arguments + ["--filter", filter, "--format", format]))
+            guard let output, output.succeeded else {
+                return ([], "could not list the engine's labelled resources: \(output?.errorTail() ?? "docker did not start")", nil)
             }
             for line in output.standardOutput.split(separator: "\n") {
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -29,7 +35,7 @@ enum ComposeLeftovers {
                 if !projects.contains(project) { projects.append(project) }
             }
         }
-        return (projects, nil)
+        return (projects, nil, nil)
     }
 
     /// Whether the harness named by `host:pid` still runs, or ran elsewhere.
@@ -41,8 +47,9 @@ enum ComposeLeftovers {
     }
 
     static func collect(dryRun: Bool, into outcome: inout LeftoverCollector.Outcome) async {
-        let (projects, problem) = await find()
+        let (projects, problem, skipped) = await find()
         if let problem { outcome.problems.append(problem) }
+        if let skipped { outcome.kept.append(skipped) }
         for project in projects {
             let label = "compose project \(project.name) (run \(project.runId))"
             let owner = owner(project.harness)
