@@ -30,6 +30,24 @@ struct ComposeEngineAccessTests {
         return scenario
     }
 
+    /// A scenario file for running the harness binary as operators do.
+    static func writeScenario(named name: String, dump: String, in scratch: ScratchFolder) throws -> String {
+        let file = scratch.file("\(name).yml")
+        try """
+            version: 1
+            name: \(name)
+            environment:
+              kind: compose
+              compose: { file: \(ComposeEngine.composeFile), database_service: postgres }
+              database: { name: shop, user: shop }
+            backup: { dump: \(dump) }
+            checks:
+              - sql: { name: orders restored, query: "SELECT count(*) FROM orders", expect: "= 2000" }
+            report: { dir: reports }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     /// Copied in (what a remote engine gets) or bind-mounted, in every format: the same result.
     @Test(arguments: [(DumpFormat.custom, DumpDelivery.copy), (.directory, .copy), (.tar, .mount), (.plain, .copy)])
     func everyFormatRestoresInTheContainerMountedOrCopied(format: DumpFormat, delivery: DumpDelivery) async throws {
@@ -52,19 +70,7 @@ struct ComposeEngineAccessTests {
             let created = try await CommandRunner.run(Command("docker", ["context", "create", context, "--docker", "host=\(endpoint)"]))
             try #require(created.succeeded, "\(created.errorTail())")
             defer { Task { _ = try? await CommandRunner.run(Command("docker", ["context", "rm", "--force", context])) } }
-            let file = scratch.file("context.yml")
-            try """
-                version: 1
-                name: engine-context
-                environment:
-                  kind: compose
-                  compose: { file: \(ComposeEngine.composeFile), database_service: postgres }
-                  database: { name: shop, user: shop }
-                backup: { dump: \(dump) }
-                checks:
-                  - sql: { name: orders restored, query: "SELECT count(*) FROM orders", expect: "= 2000" }
-                report: { dir: reports }
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let file = try Self.writeScenario(named: "engine-context", dump: dump, in: scratch)
             let run = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file],
                                                           environment: ["DOCKER_HOST": nil, "DOCKER_CONTEXT": context]))
             #expect(run.exitCode == 0, "\(run.standardOutput)\(run.standardError)")
@@ -92,19 +98,7 @@ struct ComposeEngineAccessTests {
                 exec /usr/bin/env -u PATH /usr/local/bin/docker "$@"
                 """.write(toFile: bin + "/docker", atomically: true, encoding: .utf8)
             chmod(bin + "/docker", 0o755)
-            let file = scratch.file("v1.yml")
-            try """
-                version: 1
-                name: engine-v1
-                environment:
-                  kind: compose
-                  compose: { file: \(ComposeEngine.composeFile), database_service: postgres }
-                  database: { name: shop, user: shop }
-                backup: { dump: \(dump) }
-                checks:
-                  - sql: { name: orders restored, query: "SELECT count(*) FROM orders", expect: "= 2000" }
-                report: { dir: reports }
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            let file = try Self.writeScenario(named: "engine-v1", dump: dump, in: scratch)
             let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
             let run = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file], environment: ["PATH": path]))
             #expect(run.exitCode == 2)

@@ -8,20 +8,6 @@ import Testing
 @Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
        .serialized, .timeLimit(.minutes(10)))
 struct ComposeTeardownTests {
-    /// A dump whose restore takes seconds, and a compose scenario that restores it.
-    static func slowDrill(in scratch: ScratchFolder) async throws -> String {
-        try await withTestPostgres { production in
-            try await production.execute("""
-                CREATE TABLE events (id bigserial PRIMARY KEY, payload text, amount_cents bigint);
-                INSERT INTO events (payload, amount_cents) SELECT md5(g::text) || md5((g * 7)::text), g FROM generate_series(1, 1500000) g;
-                CREATE INDEX ON events (payload);
-                CREATE INDEX ON events (amount_cents);
-                """)
-            try await production.dump(to: scratch.file("big.dump"), format: .custom, extraArguments: ["--compress=0"])
-        }
-        return scratch.path
-    }
-
     static func scenario(in scratch: ScratchFolder, name: String, deadline: String? = nil) throws -> String {
         let path = scratch.file("\(name).yml")
         try """
@@ -64,7 +50,7 @@ struct ComposeTeardownTests {
     @Test func aSignalOrTheDeadlineMidRestoreTakesTheProjectDownAndReports() async throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        _ = try await Self.slowDrill(in: scratch)
+        try await writeSlowDump(in: scratch)
         for (trigger, signal) in [("SIGTERM", SIGTERM), ("SIGINT", SIGINT), ("deadline", 0)] {
             let name = "compose-\(trigger.lowercased())-\(RandomToken.hex(bytes: 3))"
             let scenario = try Self.scenario(in: scratch, name: name, deadline: signal == 0 ? "6s" : nil)
@@ -97,7 +83,7 @@ struct ComposeTeardownTests {
     @Test func aKilledHarnessLeavesALabelledProjectThatGCRemovesAndNoOtherProject() async throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        _ = try await Self.slowDrill(in: scratch)
+        try await writeSlowDump(in: scratch)
         // Someone else's project on the same engine, with a name like ours but no drill label.
         let bystander = ComposeProject(scenario: "bystander", runId: RandomToken.hex(bytes: 4), file: ComposeEngine.composeFile,
                                        variables: ["DRILL_DB_PASSWORD": RandomToken.hex(bytes: 8)])

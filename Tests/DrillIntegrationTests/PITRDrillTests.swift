@@ -74,11 +74,7 @@ struct PITRDrillTests {
         #expect(early.step("prepare")?.message?.contains("is before the base backup started") == true, "\(Self.messages(early))")
         #expect(early.exitCode == 2)
 
-        let holed = scratch.file("holed")
-        try FileManager.default.copyItem(atPath: source.archive, toPath: holed)
-        let start = try await BaseBackup.locate(source.base).startWALFile ?? ""
-        let removed = try #require(try WALArchive(path: holed).segments.filter { $0 > start }.dropLast().last)
-        try FileManager.default.removeItem(atPath: holed + "/" + removed)
+        let (holed, removed) = try await source.archiveWithHole(in: scratch)
         let gap = await DrillRunner(scenario: Self.scenario(source, archive: holed, target: .time(target), reports: scratch.path)).run()
         let missing = try #require(gap.step("restore")?.findings.first)
         #expect(missing.code == "wal-segment-missing", "\(Self.messages(gap))")
@@ -113,11 +109,7 @@ struct PITRDrillTests {
         #expect(unreachable.step("restore")?.findings.map(\.code) == ["pitr-target-unreached"], "\(Self.messages(unreachable))")
         #expect(unreachable.exitCode == 1)
 
-        let holed = scratch.file("holed")
-        try FileManager.default.copyItem(atPath: source.archive, toPath: holed)
-        let start = try await BaseBackup.locate(source.base).startWALFile ?? ""
-        let removed = try #require(try WALArchive(path: holed).segments.filter { $0 > start }.dropLast().last)
-        try FileManager.default.removeItem(atPath: holed + "/" + removed)
+        let (holed, removed) = try await source.archiveWithHole(in: scratch)
         let gap = await DrillRunner(scenario: Self.scenario(source, archive: holed, target: .time(target), reports: scratch.path, kind: .compose)).run()
         #expect(gap.step("restore")?.findings.map(\.code) == ["wal-segment-missing"], "\(Self.messages(gap))")
         #expect(gap.step("restore")?.findings.first?.title.contains(removed) == true)

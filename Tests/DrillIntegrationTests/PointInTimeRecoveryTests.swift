@@ -62,16 +62,11 @@ struct PointInTimeRecoveryTests {
         #expect(detail.contains("recovery ended before configured recovery target was reached"), "\(detail)")
 
         // A hole in the middle: copy the archive without one segment after the backup's start.
-        let holed = scratch.file("holed")
-        try FileManager.default.copyItem(atPath: source.archive, toPath: holed)
-        let segments = try WALArchive(path: holed).segments
-        let start = try await BaseBackup.locate(source.base).startWALFile ?? ""
-        let removed = try #require(segments.filter { $0 > start }.dropLast().last)
-        try FileManager.default.removeItem(atPath: holed + "/" + removed)
+        let (holed, removed) = try await source.archiveWithHole(in: scratch)
         for target in [RecoveryTarget.time(after.addingTimeInterval(0.5)), .latest] {
             let gap = try await Self.recover(source, archive: holed, to: target)
             guard case .failure(.segmentMissing(let segment, let later, _)) = gap.outcome else {
-                Issue.record("expected the missing segment \(removed) of \(segments) (start \(start)) to be named (\(target)): \(gap.outcome)")
+                Issue.record("expected the missing segment \(removed) to be named (\(target)): \(gap.outcome)")
                 continue
             }
             #expect(segment == removed)

@@ -5,18 +5,9 @@ import Testing
 /// A drill stopped mid-restore leaves nothing behind and still writes its report; a harness
 /// killed outright leaves a marked target that `gc` (and only `gc`) removes.
 @Suite(.serialized) struct TeardownOnSignalTests {
-    /// A dump big enough that its restore takes seconds, so a signal lands mid-restore.
+    /// The slow dump and a local scenario that restores it.
     private static func writeSlowDrill(in scratch: ScratchFolder, name: String) async throws -> String {
-        let dump = scratch.file("big.dump")
-        try await withTestPostgres { production in
-            try await production.execute("""
-                CREATE TABLE events (id bigserial PRIMARY KEY, payload text, amount_cents bigint);
-                INSERT INTO events (payload, amount_cents) SELECT md5(g::text) || md5((g * 7)::text), g FROM generate_series(1, 1500000) g;
-                CREATE INDEX ON events (payload);
-                CREATE INDEX ON events (amount_cents);
-                """)
-            try await production.dump(to: dump, format: .custom, extraArguments: ["--compress=0"])
-        }
+        try await writeSlowDump(in: scratch)
         let scenario = scratch.file("\(name).yml")
         try """
             version: 1

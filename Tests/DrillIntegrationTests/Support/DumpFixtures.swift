@@ -37,6 +37,20 @@ extension TestPostgres {
     }
 }
 
+/// A dump big enough that its restore takes seconds, so a signal or a deadline lands
+/// mid-restore: `big.dump` in `scratch`.
+func writeSlowDump(in scratch: ScratchFolder) async throws {
+    try await withTestPostgres { production in
+        try await production.execute("""
+            CREATE TABLE events (id bigserial PRIMARY KEY, payload text, amount_cents bigint);
+            INSERT INTO events (payload, amount_cents) SELECT md5(g::text) || md5((g * 7)::text), g FROM generate_series(1, 1500000) g;
+            CREATE INDEX ON events (payload);
+            CREATE INDEX ON events (amount_cents);
+            """)
+        try await production.dump(to: scratch.file("big.dump"), format: .custom, extraArguments: ["--compress=0"])
+    }
+}
+
 struct ScratchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

@@ -56,4 +56,17 @@ struct PITRSource: Sendable {
             return PITRSource(base: base + "/base.tar.gz", archive: archive, rows: rows, baseStarted: baseStarted)
         }
     }
+
+    /// A copy of the archive with a hole: one segment after the backup's start, with later
+    /// segments beyond it, left out. Returns the copy and the segment removed.
+    func archiveWithHole(in scratch: ScratchFolder) async throws -> (path: String, removed: String) {
+        let holed = scratch.file("holed-" + RandomToken.hex(bytes: 3))
+        try FileManager.default.copyItem(atPath: archive, toPath: holed)
+        let start = try await BaseBackup.locate(base).startWALFile ?? ""
+        guard let removed = try WALArchive(path: holed).segments.filter({ $0 > start }).dropLast().last else {
+            throw ScratchError("the archive has too few segments after the backup's start to make a hole")
+        }
+        try FileManager.default.removeItem(atPath: holed + "/" + removed)
+        return (holed, removed)
+    }
 }
