@@ -31,9 +31,9 @@ public enum LeftoverCollector {
         return leftovers
     }
 
-    /// Folders under `parents`, then (with `includeEngine`) compose projects on the engine
+    /// Folders under `parents`, then compose projects on the engine
     /// that `DOCKER_HOST` or the current context names.
-    public static func collect(in parents: [String] = defaultParents, dryRun: Bool = false, includeEngine: Bool = true) async -> Outcome {
+    public static func collect(in parents: [String] = defaultParents, dryRun: Bool = false) async -> Outcome {
         var outcome = Outcome(removed: [], kept: [], problems: [])
         for leftover in find(in: parents) {
             let label = "\(leftover.directory) (run \(leftover.marker.runId), scenario \(leftover.marker.scenario))"
@@ -49,7 +49,7 @@ public enum LeftoverCollector {
             outcome.removed.append(contentsOf: result.actions.map { "\($0) [\(label)]" })
             outcome.problems.append(contentsOf: result.leftovers)
         }
-        if includeEngine { await ComposeLeftovers.collect(dryRun: dryRun, into: &outcome) }
+        await ComposeLeftovers.collect(dryRun: dryRun, into: &outcome)
         return outcome
     }
 
