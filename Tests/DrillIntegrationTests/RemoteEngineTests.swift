@@ -62,7 +62,8 @@ struct RemoteEngineTests {
             #expect(processes(matching: ["ssh", "-N", "ExitOnForwardFailure=yes", "\(ssh.port)"]).isEmpty, "a tunnel outlived the drill")
             #expect(await ComposeProject.labelled(ComposeTarget.runLabel + "=" + record.runId).isEmpty)
 
-            // A tcp:// engine on another machine publishes where this host cannot reach: said before anything starts.
+            // A tcp:// engine that does not answer is named. (Refusing one that answers from another
+            // machine needs a second machine; that decision is unit-tested in ComposeEndpointTests.)
             let tcp = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file], environment: [
                 "DOCKER_HOST": "tcp://192.0.2.10:2375", "DOCKER_CONTEXT": nil]))
             #expect(tcp.exitCode == 2)
