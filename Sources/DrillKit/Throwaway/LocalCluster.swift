@@ -64,6 +64,19 @@ public final class LocalCluster: Sendable {
     /// The private folder (marked for `gc` before anything else happens) and the cluster
     /// object; `fill` puts a data folder in it. Whatever was created is removed if it throws.
     static func make(_ options: Options, fill: (LocalCluster) async throws -> Void) async throws -> LocalCluster {
+        // The free port is found by binding and releasing it; another process (a container's
+        // published port, a parallel drill) can take it before the server binds. Try anew.
+        for _ in 1..<3 {
+            do {
+                return try await makeOnce(options, fill: fill)
+            } catch let error as StartError where error.description.contains("Address already in use") {
+                continue
+            }
+        }
+        return try await makeOnce(options, fill: fill)
+    }
+
+    private static func makeOnce(_ options: Options, fill: (LocalCluster) async throws -> Void) async throws -> LocalCluster {
         let directory = options.parentDirectory + "/" + ThrowawayMarker.folderPrefix + options.runId
         guard mkdir(directory, 0o700) == 0 else {
             throw StartError(description: "could not create \(directory): \(String(cString: strerror(errno)))")
