@@ -20,7 +20,20 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("report-dir"), help: "Write reports here instead of the scenario's report.dir.")
     var reportDirectory: String?
 
+    @Option(name: .customLong("signing-key"), help: ArgumentHelp(
+        "Sign the reports with this Ed25519 key (from keygen). Also $RESTORE_DRILL_SIGNING_KEY_FILE, or the PEM in $RESTORE_DRILL_SIGNING_KEY.",
+        valueName: "FILE"))
+    var signingKeyFile: String?
+
     func run() async throws {
+        // Before the drill: a key problem found after an hour-long restore would cost the evidence.
+        let signingKey: SigningKey?
+        do {
+            signingKey = try SigningKey.resolve(file: signingKeyFile)
+        } catch let error as SigningKeyError {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
         let loaded: Scenario
         do {
             loaded = try ScenarioLoader.load(path: scenario)
@@ -40,7 +53,8 @@ struct RunCommand: AsyncParsableCommand {
         handlers.cancel()
 
         do {
-            let paths = try ReportWriter.write(record, to: reportDirectory ?? loaded.report.directory, formats: loaded.report.formats)
+            let paths = try ReportWriter.write(record, to: reportDirectory ?? loaded.report.directory, formats: loaded.report.formats,
+                                             signingKey: signingKey)
             console.reportsWritten(paths)
         } catch {
             FileHandle.standardError.write(Data("could not write the reports: \(error)\n".utf8))

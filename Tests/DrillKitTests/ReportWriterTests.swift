@@ -17,12 +17,19 @@ import Testing
         let paths = try ReportWriter.write(record, to: directory, formats: [.junit, .markdown, .json])
 
         let names = ["sovecom-monthly-20260624T021500Z-cd34.xml", "sovecom-monthly-20260624T021500Z-cd34.md",
-                     "sovecom-monthly-20260624T021500Z-cd34.json"]
+                     "sovecom-monthly-20260624T021500Z-cd34.json", "sovecom-monthly-20260624T021500Z-cd34.svg"]
         #expect(paths.map { URL(fileURLWithPath: $0).lastPathComponent } == names)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == names.sorted())
-        #expect(try String(contentsOfFile: paths[0], encoding: .utf8) == JUnitReport.render(record))
-        #expect(try String(contentsOfFile: paths[1], encoding: .utf8) == MarkdownReport.render(record))
-        #expect(try String(contentsOfFile: paths[2], encoding: .utf8) == JSONReport.render(record))
+
+        var linked = record
+        linked.chain = ChainLink(sequence: 1)
+        let json = try JSONReport.render(linked)
+        let reference = RecordReference(fileName: names[2], sha256: FileDigest.sha256(data: Data(json.utf8)), signerKeyID: nil,
+                                        sequence: 1, timelineFileName: names[3])
+        #expect(try String(contentsOfFile: paths[0], encoding: .utf8) == JUnitReport.render(linked, reference: reference))
+        #expect(try String(contentsOfFile: paths[1], encoding: .utf8) == MarkdownReport.render(linked, reference: reference))
+        #expect(try String(contentsOfFile: paths[2], encoding: .utf8) == json)
+        #expect(try String(contentsOfFile: paths[3], encoding: .utf8) == StepTimelineSVG.render(linked))
     }
 
     @Test func writesOnlyTheRequestedFormatsOnce() throws {
@@ -40,7 +47,10 @@ import Testing
         _ = try ReportWriter.write(record, to: directory, formats: [.json])
         record.summary = "rewritten"
         let path = try #require(try ReportWriter.write(record, to: directory, formats: [.json]).first)
-        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("rewritten"))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("rewritten"))
+        // The same run written again is not its own predecessor.
+        #expect(try JSONDecoder.drill.decode(DrillRecord.self, from: Data(text.utf8)).chain == ChainLink(sequence: 1))
     }
 
     @Test func fileNamesCannotEscapeTheDirectory() {

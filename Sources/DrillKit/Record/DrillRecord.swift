@@ -192,6 +192,13 @@ public struct DrillRecord: Sendable, Codable, Equatable {
     public var backup: BackupIdentity?
     public var environment: EnvironmentFacts?
     public var teardown: TeardownRecord?
+    /// From the scenario's `evidence:`: how often a passing drill is due, and the controls
+    /// this drill evidences. Kept in the record so history and the control matrix need only
+    /// the reports folder, not scenario files that may have changed since.
+    public var cadenceSeconds: Double?
+    public var controls: [String]?
+    /// The link to the previous record of this scenario; set when the record is written.
+    public var chain: ChainLink?
 
     public init(runId: String, scenarioName: String, scenarioFile: String, scenarioDescription: String? = nil,
                 startedAt: Date, verdict: Verdict = .error, exitCode: Int32 = 2, summary: String = "",

@@ -5,7 +5,7 @@ import Foundation
 /// teardown. Failures, errors and skips are counted from the rendered cases, so the
 /// suite's totals always agree with what it contains.
 public enum JUnitReport {
-    public static func render(_ record: DrillRecord) -> String {
+    public static func render(_ record: DrillRecord, reference: RecordReference? = nil) -> String {
         let suiteName = "restore-drill.\(record.scenarioName)"
         let cases = testCases(for: record, suiteName: suiteName)
         let totals = totalsAttributes(cases: cases, seconds: suiteSeconds(record))
@@ -17,7 +17,7 @@ public enum JUnitReport {
         if let host = record.environment?.host { xml += attributes([("hostname", host)]) }
         xml += ">\n"
         xml += "    <properties>\n"
-        for (name, value) in properties(record) {
+        for (name, value) in properties(record) + recordProperties(reference) {
             xml += "      <property" + attributes([("name", name), ("value", value)]) + "/>\n"
         }
         xml += "    </properties>\n"
@@ -102,6 +102,16 @@ public enum JUnitReport {
     /// Suite properties, in a fixed order. Values the drill never learnt are left out rather
     /// than written empty, except the `*_met` flags, which are always there (`unknown` when
     /// the objective was not judged).
+    /// Ties the JUnit file to the signed JSON record.
+    static func recordProperties(_ reference: RecordReference?) -> [(String, String)] {
+        guard let reference else { return [("record_signed", "no record written")] }
+        return [
+            ("record_file", reference.fileName),
+            ("record_sha256", reference.sha256),
+            ("record_signed", reference.signerKeyID.map { "ed25519 key \($0)" } ?? "no"),
+        ]
+    }
+
     static func properties(_ record: DrillRecord) -> [(String, String)] {
         let backup = record.backup
         let environment = record.environment

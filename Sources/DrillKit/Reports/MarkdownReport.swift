@@ -5,11 +5,12 @@ import Foundation
 /// throwaway target is gone. Prints only what the record holds; every piece of record
 /// text is escaped so it reads back exactly as recorded.
 public enum MarkdownReport {
-    public static func render(_ record: DrillRecord) -> String {
+    public static func render(_ record: DrillRecord, reference: RecordReference? = nil) -> String {
         [
             header(record),
+            integrity(reference),
             objectives(record),
-            steps(record),
+            steps(record, timeline: reference?.timelineFileName),
             checks(record),
             backup(record),
             environment(record),
@@ -90,7 +91,31 @@ public enum MarkdownReport {
 
     // MARK: - Steps
 
-    static func steps(_ record: DrillRecord) -> String {
+    // MARK: - Tie to the signed record
+
+    /// The record's hash, so this page can be tied to the signed JSON it was rendered with.
+    static func integrity(_ reference: RecordReference?) -> String {
+        guard let reference else {
+            return "## Evidence record\n\nNo JSON record was written with this report: it cannot be tied to signed evidence."
+        }
+        var lines = [
+            "## Evidence record",
+            "",
+            "- **Record:** \(MarkdownText.code(reference.fileName))",
+            "- **Record SHA-256:** \(MarkdownText.code(reference.sha256))",
+        ]
+        if let sequence = reference.sequence {
+            lines.append("- **Place in this scenario's chain:** \(sequence)")
+        }
+        if let signer = reference.signerKeyID {
+            lines.append("- **Signed:** Ed25519, key \(MarkdownText.code(signer)); check with `restore-drill verify-report` and the key's `.pub.pem`")
+        } else {
+            lines.append("- **Signed:** NO — the drill ran without a signing key, so this record is not tamper-evident")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func steps(_ record: DrillRecord, timeline: String? = nil) -> String {
         guard !record.steps.isEmpty else { return "## Steps\n\nNo steps were recorded." }
         let rows = record.steps.map { step in
             [
@@ -100,7 +125,11 @@ public enum MarkdownReport {
                 MarkdownText.inline(step.message ?? ""),
             ]
         }
-        var blocks = ["## Steps", MarkdownText.table(header: ["Step", "Verdict", "Duration", "Message"], rows: rows)]
+        var blocks = ["## Steps"]
+        if let timeline {
+            blocks.append("![Step timeline: each step's start and duration, coloured by verdict](\(MarkdownText.linkTarget(timeline)))")
+        }
+        blocks.append(MarkdownText.table(header: ["Step", "Verdict", "Duration", "Message"], rows: rows))
 
         let findings = record.steps.flatMap { step in step.findings.map { (step, $0) } }
         if !findings.isEmpty {

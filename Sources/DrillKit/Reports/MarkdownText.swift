@@ -73,6 +73,13 @@ enum MarkdownText {
 
     /// A GitHub table. Cells are already Markdown; pipes are escaped here so each row
     /// stays one row whatever the cells hold.
+    /// A relative link or image target: percent-encoded so spaces and brackets cannot end it early.
+    static func linkTarget(_ raw: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return raw.addingPercentEncoding(withAllowedCharacters: allowed) ?? raw
+    }
+
     static func table(header: [String], rows: [[String]]) -> String {
         var lines = [row(header), "|" + String(repeating: "---|", count: header.count)]
         lines += rows.map(row)

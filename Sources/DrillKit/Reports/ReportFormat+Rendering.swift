@@ -8,10 +8,10 @@ extension ReportFormat {
         }
     }
 
-    public func render(_ record: DrillRecord) throws -> String {
+    public func render(_ record: DrillRecord, reference: RecordReference? = nil) throws -> String {
         switch self {
-        case .junit: JUnitReport.render(record)
-        case .markdown: MarkdownReport.render(record)
+        case .junit: JUnitReport.render(record, reference: reference)
+        case .markdown: MarkdownReport.render(record, reference: reference)
         case .json: try JSONReport.render(record)
         }
     }

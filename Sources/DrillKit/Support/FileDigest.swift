@@ -18,6 +18,8 @@ public enum FileDigest {
         return (SHA256.hash(data: Data(listing.utf8)).hexString, total)
     }
 
+    public static func sha256(data: Data) -> String { SHA256.hash(data: data).hexString }
+
     private static func sha256(file: String) throws -> (hex: String, size: Int64) {
         guard let handle = FileHandle(forReadingAtPath: file) else {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: file])
