@@ -6,7 +6,9 @@
 #   3. take the dump and its manifest in one snapshot (restore-drill manifest --exec), and
 #      keep the master key off-host style: encrypted with age to a fresh identity;
 #   4. stop "production", then run the drill: Scenarios/demo-local.yml (restore, decrypt and
-#      install the key, boot `refstore serve`, log in with TOTP, check the data).
+#      install the key, boot `refstore serve`, log in with TOTP, check the data);
+#   5. sign the reports with a demo key (made once, kept in .demo-signing/, or yours from
+#      RESTORE_DRILL_SIGNING_KEY_FILE), check them with verify-report and show the history.
 # With --compose, step 4 runs Scenarios/sovecom-monthly.yml instead: the same drill in a
 # throwaway docker compose project (an engine is started and the images built if needed).
 # Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose]
@@ -37,7 +39,15 @@ production_demo_backup "$bin" "$size" "$demo"
 production_stop
 trap - EXIT
 
+# One demo key for every demo run, so the reports folder holds one chain by one signer.
+if [ -z "${RESTORE_DRILL_SIGNING_KEY_FILE:-}${RESTORE_DRILL_SIGNING_KEY:-}" ]; then
+  mkdir -p .demo-signing && chmod 700 .demo-signing
+  [ -f .demo-signing/drill-signing.pem ] || "$bin/restore-drill" keygen --out .demo-signing/drill-signing.pem >/dev/null
+  export RESTORE_DRILL_SIGNING_KEY_FILE="$PWD/.demo-signing/drill-signing.pem"
+fi
+
 echo
+status=0
 if $compose; then
   stop_engine=false
   scripts/docker-engine.sh status >/dev/null 2>&1 || stop_engine=true
@@ -45,7 +55,16 @@ if $compose; then
   export "${engine?}"
   if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
   scripts/build-images.sh
-  SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run Scenarios/sovecom-monthly.yml
+  SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run Scenarios/sovecom-monthly.yml || status=$?
 else
-  "$bin/restore-drill" run Scenarios/demo-local.yml
+  "$bin/restore-drill" run Scenarios/demo-local.yml || status=$?
 fi
+
+# The evidence trail: every record signed and chained, and how the drills have gone so far.
+echo
+public_key=${RESTORE_DRILL_SIGNING_KEY_FILE%.pem}.pub.pem
+if [ -f "$public_key" ]; then
+  "$bin/restore-drill" verify-report reports --public-key "$public_key" | tail -n 2 || { [ "$status" -ne 0 ] || status=1; }
+fi
+"$bin/restore-drill" history reports --out reports || true
+exit "$status"

@@ -15,6 +15,7 @@ struct RestoreDrill: AsyncParsableCommand {
             something failed; 2 the drill could not be carried out.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, ManifestCommand.self, GCCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ManifestCommand.self, GCCommand.self, KeygenCommand.self,
+                      VerifyReportCommand.self, HistoryCommand.self]
     )
 }

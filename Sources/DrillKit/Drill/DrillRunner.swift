@@ -71,6 +71,8 @@ public final class DrillRunner: Sendable {
         var record = DrillRecord(runId: runId, scenarioName: scenario.name, scenarioFile: scenario.file,
                                  scenarioDescription: scenario.description, startedAt: Date())
         record.tier = scenario.objectives.tier?.rawValue
+        record.cadenceSeconds = scenario.evidence.cadenceSeconds
+        record.controls = scenario.evidence.controls.isEmpty ? nil : scenario.evidence.controls
         var facts = EnvironmentFacts(targetKind: scenario.environment.kind.rawValue, host: ProcessInfo.processInfo.hostName,
                                      operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
                                      harnessVersion: Self.harnessVersion)

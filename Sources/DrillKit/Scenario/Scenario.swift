@@ -18,10 +18,12 @@ public struct Scenario: Sendable {
     /// tears down. Default: twice the RTO objective, at least 30 minutes, so a slow restore
     /// is measured against the RTO before the watchdog cuts it off.
     public var deadlineSeconds: Double
+    public var evidence: EvidenceSpec
 
     public init(file: String, name: String, description: String? = nil, objectives: Objectives,
                 environment: EnvironmentSpec, backup: BackupSpec, masterKey: MasterKeySpec? = nil,
-                app: AppSpec? = nil, checks: [CheckSpec], report: ReportSpec, deadlineSeconds: Double? = nil) {
+                app: AppSpec? = nil, checks: [CheckSpec], report: ReportSpec, deadlineSeconds: Double? = nil,
+                evidence: EvidenceSpec = EvidenceSpec()) {
         self.file = file
         self.name = name
         self.description = description
@@ -33,6 +35,20 @@ public struct Scenario: Sendable {
         self.checks = checks
         self.report = report
         self.deadlineSeconds = deadlineSeconds ?? max(2 * objectives.rtoSeconds, 30 * 60)
+        self.evidence = evidence
+    }
+}
+
+/// `evidence:` what the drill is evidence of, for the auditor and for `history`: how often a
+/// passing drill is due, and which controls (ISO 27001 A.8.13, SOC 2 A1.3, …) it evidences.
+public struct EvidenceSpec: Sendable, Equatable {
+    /// A passing drill is due at least this often; past it, `history` calls the scenario overdue.
+    public var cadenceSeconds: Double?
+    public var controls: [String]
+
+    public init(cadenceSeconds: Double? = nil, controls: [String] = []) {
+        self.cadenceSeconds = cadenceSeconds
+        self.controls = controls
     }
 }
 

@@ -1,6 +1,6 @@
 extension ScenarioReader {
     static let topLevelKeys = ["version", "name", "description", "objectives", "environment", "backup", "master_key", "app",
-                               "checks", "report", "deadline"]
+                               "checks", "report", "deadline", "evidence"]
 
     /// The whole scenario, or nil after reporting why not. Every section is read even when
     /// an earlier one failed, so all problems surface in one run.
@@ -17,6 +17,7 @@ extension ScenarioReader {
         let checks = required("checks", in: top).flatMap(readChecks)
         let reportSpec = top["report"].map(readReport) ?? ReportSpec(directory: defaultReportDirectory)
         let deadline = top["deadline"].flatMap(duration)
+        let evidence = top["evidence"].map(readEvidence) ?? EvidenceSpec()
         if let environment, let app, let appSection = top["app"] {
             checkAppFits(app, environment: environment, at: appSection)
         }
@@ -25,7 +26,7 @@ extension ScenarioReader {
         }
         return Scenario(file: absoluteFile, name: name, description: description, objectives: objectives,
                         environment: environment, backup: backup, masterKey: masterKey, app: app, checks: checks,
-                        report: reportSpec, deadlineSeconds: deadline)
+                        report: reportSpec, deadlineSeconds: deadline, evidence: evidence)
     }
 
     private func readVersion(_ value: ScenarioValue) -> Int? {

@@ -51,6 +51,12 @@ public enum DurationText {
         return String(format: "%dd %02dh", whole / 86400, (whole % 86400) / 3600)
     }
 
+    /// A cadence in days when it is whole days (`31d`), otherwise as an objective.
+    public static func formatCadence(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return whole % 86400 == 0 ? "\(whole / 86400)d" : formatObjective(seconds)
+    }
+
     /// The compact form a scenario would use (`1h`, `30m`, `24h`), for objectives.
     public static func formatObjective(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded())

@@ -6,6 +6,17 @@ public enum ISO8601 {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: fractional, timeZone: .gmt))
     }
 
+    /// `2026-06-24`: the UTC day, for tables and chart axes.
+    public static func day(_ date: Date) -> String {
+        String(string(from: date, fractional: false).prefix(10))
+    }
+
+    /// `2026-06-24 02:15`: the UTC minute, for history tables.
+    public static func minute(_ date: Date) -> String {
+        let full = string(from: date, fractional: false)
+        return String(full.prefix(10)) + " " + String(full.dropFirst(11).prefix(5))
+    }
+
     public static func date(from text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text) { return date }
         return try? Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt).parse(text)

@@ -1,0 +1,67 @@
+import ArgumentParser
+import DrillKit
+import Foundation
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show every drill per scenario: verdicts, RTO/RPO against objectives, trends, overdue drills.",
+        discussion: """
+            Reads the drill records (.json) in a reports folder. For each scenario: every run \
+            with its verdict, measured RTO and RPO against the objectives and whether its signed \
+            record is intact; the trend against the last good run ("restore 19% slower"); and \
+            whether a passing drill is overdue (none within the scenario's evidence.cadence). \
+            With --out, also writes history.md and an SVG chart per scenario. With \
+            --fail-if-overdue, exits 1 when a scenario is overdue: run it in any pipeline that \
+            still runs when the scheduled drill silently stops.
+            """
+    )
+
+    @Argument(help: "The reports folder.")
+    var directory = "reports"
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Write history.md and history-<scenario>.svg here.", valueName: "DIR"))
+    var output: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge overdue drills as of this UTC time (ISO 8601) instead of now.", valueName: "TIME"))
+    var asOf: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("A trusted signer's .pub.pem; repeatable. Also $RESTORE_DRILL_PUBLIC_KEY_FILE.", valueName: "FILE"))
+    var publicKeys: [String] = []
+
+    @Flag(name: .customLong("fail-if-overdue"), help: "Exit 1 when a scenario has no passing drill within its cadence.")
+    var failIfOverdue = false
+
+    func run() throws {
+        var now = Date()
+        if let asOf {
+            guard let date = ISO8601.date(from: asOf) else {
+                throw ValidationError("--as-of \(asOf) is not an ISO 8601 UTC time such as 2026-11-22T00:00:00Z")
+            }
+            now = date
+        }
+        let histories: [ScenarioHistory]
+        do {
+            var keyFiles = publicKeys
+            if keyFiles.isEmpty, let file = ProcessInfo.processInfo.environment["RESTORE_DRILL_PUBLIC_KEY_FILE"], !file.isEmpty {
+                keyFiles = [file]
+            }
+            histories = DrillHistory.read(try RecordFolder.read(directory), trusting: try keyFiles.map(TrustedKey.load(file:)))
+        } catch let error as SigningKeyError {
+            FileHandle.standardError.write(Data("history: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        print(HistoryReport.text(histories, asOf: now), terminator: "")
+        if let output {
+            do {
+                for path in try HistoryWriter.write(histories, asOf: now, to: output) { print("written: \(path)") }
+            } catch {
+                FileHandle.standardError.write(Data("history: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if failIfOverdue, histories.contains(where: { $0.overdue(asOf: now).isOverdue }) {
+            throw ExitCode(1)
+        }
+    }
+}
