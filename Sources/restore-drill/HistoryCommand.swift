@@ -29,6 +29,10 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .customLong("public-key"), help: ArgumentHelp("A trusted signer's .pub.pem; repeatable. Also $RESTORE_DRILL_PUBLIC_KEY_FILE.", valueName: "FILE"))
     var publicKeys: [String] = []
 
+    @Option(name: .customLong("prometheus-textfile"), help: ArgumentHelp(
+        "Write each scenario's latest outcome and last pass time as Prometheus metrics (a .prom file or a folder).", valueName: "PATH"))
+    var prometheusTextfile: String?
+
     @Flag(name: .customLong("fail-if-overdue"), help: "Exit 1 when a scenario has no passing drill within its cadence.")
     var failIfOverdue = false
 
@@ -57,6 +61,14 @@ struct HistoryCommand: ParsableCommand {
                 for path in try HistoryWriter.write(histories, asOf: now, to: output) { print("written: \(path)") }
             } catch {
                 FileHandle.standardError.write(Data("history: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if let prometheusTextfile {
+            do {
+                print("written: \(try PrometheusTextfile.write(PrometheusTextfile.entries(from: histories), to: prometheusTextfile))")
+            } catch {
+                FileHandle.standardError.write(Data("history: cannot write \(prometheusTextfile): \(error.localizedDescription)\n".utf8))
                 throw ExitCode(2)
             }
         }

@@ -16,6 +16,6 @@ struct RestoreDrill: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ValidateCommand.self, ManifestCommand.self, GCCommand.self, KeygenCommand.self,
-                      VerifyReportCommand.self, HistoryCommand.self]
+                      VerifyReportCommand.self, HistoryCommand.self, ControlsCommand.self]
     )
 }

@@ -25,6 +25,11 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "FILE"))
     var signingKeyFile: String?
 
+    @Option(name: .customLong("prometheus-textfile"), help: ArgumentHelp(
+        "Also write the outcome as Prometheus metrics here (a .prom file, or a folder for node_exporter's textfile collector).",
+        valueName: "PATH"))
+    var prometheusTextfile: String?
+
     func run() async throws {
         // Before the drill: a key problem found after an hour-long restore would cost the evidence.
         let signingKey: SigningKey?
@@ -52,13 +57,25 @@ struct RunCommand: AsyncParsableCommand {
         let record = await drill.value
         handlers.cancel()
 
+        let directory = reportDirectory ?? loaded.report.directory
         do {
-            let paths = try ReportWriter.write(record, to: reportDirectory ?? loaded.report.directory, formats: loaded.report.formats,
-                                             signingKey: signingKey)
+            let paths = try ReportWriter.write(record, to: directory, formats: loaded.report.formats, signingKey: signingKey)
             console.reportsWritten(paths)
         } catch {
             FileHandle.standardError.write(Data("could not write the reports: \(error)\n".utf8))
             throw ExitCode(2)
+        }
+        if let prometheusTextfile {
+            do {
+                let history = DrillHistory.read(try RecordFolder.read(directory)).first { $0.scenario == record.scenarioName }
+                let lastPass = record.verdict == .pass ? record.startedAt : history?.lastPass?.record.startedAt
+                let entry = PrometheusTextfile.Entry(record: record, lastPass: lastPass,
+                                                     signed: history?.runs.last { $0.record.runId == record.runId }?.integrityIntact ?? false)
+                console.reportsWritten([try PrometheusTextfile.write([entry], to: prometheusTextfile)])
+            } catch {
+                FileHandle.standardError.write(Data("could not write the Prometheus textfile \(prometheusTextfile): \(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
         throw ExitCode(record.exitCode)
     }
