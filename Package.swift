@@ -54,8 +54,8 @@ let package = Package(
             name: "refstore",
             dependencies: ["RefStoreKit", "DrillKit", "DrillCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "DrillKitTests", dependencies: ["DrillKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DrillIntegrationTests", dependencies: ["DrillKit", "RefStoreKit"]),
+        .testTarget(name: "DrillKitTests", dependencies: ["DrillKit", .product(name: "Yams", package: "Yams")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DrillIntegrationTests", dependencies: ["DrillKit", "RefStoreKit", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

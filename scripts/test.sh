@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 scripts/install-deps.sh
+# The readers the report tests hand restore-drill's output to (JUnit schema and parser,
+# Markdown renderer, SVG to PNG, Prometheus parser, openssl, the CI schemas).
+scripts/install-test-tools.sh >/dev/null
 
 # The compose tests: an engine (the one DOCKER_HOST names, or a private one started here and
 # stopped at the end) and the stack's images. Under CI=true they are required; elsewhere the
