@@ -27,21 +27,16 @@ struct ControlsCommand: ParsableCommand {
     @Option(name: .customLong("until"), help: ArgumentHelp("Last day of the audit period (YYYY-MM-DD, UTC), inclusive.", valueName: "DAY"))
     var until: String?
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("A trusted signer's .pub.pem; repeatable. Also $RESTORE_DRILL_PUBLIC_KEY_FILE.", valueName: "FILE"))
-    var publicKeys: [String] = []
+    @OptionGroup var trustedKeys: TrustedKeyOptions
 
     func run() throws {
         let start = try since.map { try day($0, option: "--since") }
         let end = try until.map { try day($0, option: "--until").addingTimeInterval(86400 - 0.001) }
-        var keyFiles = publicKeys
-        if keyFiles.isEmpty, let file = ProcessInfo.processInfo.environment["RESTORE_DRILL_PUBLIC_KEY_FILE"], !file.isEmpty {
-            keyFiles = [file]
-        }
         let markdown: String
         do {
-            let histories = DrillHistory.read(try RecordFolder.read(directory), trusting: try keyFiles.map(TrustedKey.load(file:)))
+            let histories = DrillHistory.read(try RecordFolder.read(directory), trusting: try trustedKeys.load())
             markdown = ControlMatrix.markdown(histories, from: start, to: end, generatedAt: Date())
-        } catch let error as SigningKeyError {
+        } catch let error as EvidenceError {
             FileHandle.standardError.write(Data("controls: \(error.description)\n".utf8))
             throw ExitCode(2)
         }

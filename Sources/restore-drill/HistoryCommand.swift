@@ -26,8 +26,7 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge overdue drills as of this UTC time (ISO 8601) instead of now.", valueName: "TIME"))
     var asOf: String?
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("A trusted signer's .pub.pem; repeatable. Also $RESTORE_DRILL_PUBLIC_KEY_FILE.", valueName: "FILE"))
-    var publicKeys: [String] = []
+    @OptionGroup var trustedKeys: TrustedKeyOptions
 
     @Option(name: .customLong("prometheus-textfile"), help: ArgumentHelp(
         "Write each scenario's latest outcome and last pass time as Prometheus metrics (a .prom file or a folder).", valueName: "PATH"))
@@ -46,12 +45,8 @@ struct HistoryCommand: ParsableCommand {
         }
         let histories: [ScenarioHistory]
         do {
-            var keyFiles = publicKeys
-            if keyFiles.isEmpty, let file = ProcessInfo.processInfo.environment["RESTORE_DRILL_PUBLIC_KEY_FILE"], !file.isEmpty {
-                keyFiles = [file]
-            }
-            histories = DrillHistory.read(try RecordFolder.read(directory), trusting: try keyFiles.map(TrustedKey.load(file:)))
-        } catch let error as SigningKeyError {
+            histories = DrillHistory.read(try RecordFolder.read(directory), trusting: try trustedKeys.load())
+        } catch let error as EvidenceError {
             FileHandle.standardError.write(Data("history: \(error.description)\n".utf8))
             throw ExitCode(2)
         }

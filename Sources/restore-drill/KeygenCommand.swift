@@ -26,7 +26,7 @@ struct KeygenCommand: ParsableCommand {
             print("private key: \(output) (0600; keep it secret, e.g. as the CI secret \(SigningKey.textEnvironmentVariable))")
             print("public key:  \(publicPath) (give it to auditors)")
             print("key id:      \(key.keyID)")
-        } catch let error as SigningKeyError {
+        } catch let error as EvidenceError {
             FileHandle.standardError.write(Data("keygen: \(error.description)\n".utf8))
             throw ExitCode(2)
         }

@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
         let signingKey: SigningKey?
         do {
             signingKey = try SigningKey.resolve(file: signingKeyFile)
-        } catch let error as SigningKeyError {
+        } catch let error as EvidenceError {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(2)
         }

@@ -20,16 +20,9 @@ struct VerifyReportCommand: ParsableCommand {
     @Argument(help: "A reports folder, or one record (.json) in it.")
     var path: String
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp(
-        "A trusted signer's public key (.pub.pem from keygen); repeat for a rotated key. Also $RESTORE_DRILL_PUBLIC_KEY_FILE.",
-        valueName: "FILE"))
-    var publicKeys: [String] = []
+    @OptionGroup var trustedKeys: TrustedKeyOptions
 
     func run() throws {
-        var keyFiles = publicKeys
-        if keyFiles.isEmpty, let file = ProcessInfo.processInfo.environment["RESTORE_DRILL_PUBLIC_KEY_FILE"], !file.isEmpty {
-            keyFiles = [file]
-        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             FileHandle.standardError.write(Data("verify-report: \(path) does not exist\n".utf8))
@@ -39,10 +32,10 @@ struct VerifyReportCommand: ParsableCommand {
         let onlyFile = isDirectory.boolValue ? nil : (path as NSString).lastPathComponent
         let verification: ReportVerification
         do {
-            let trusted = try keyFiles.map(TrustedKey.load(file:))
+            let trusted = try trustedKeys.load()
             verification = ReportVerifier.verify(try RecordFolder.read(directory.isEmpty ? "." : directory),
                                                  onlyFile: onlyFile, trusting: trusted)
-        } catch let error as SigningKeyError {
+        } catch let error as EvidenceError {
             FileHandle.standardError.write(Data("verify-report: \(error.description)\n".utf8))
             throw ExitCode(2)
         }

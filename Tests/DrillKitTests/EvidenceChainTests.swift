@@ -186,7 +186,7 @@ import Testing
         #expect(mode == 0o600)
         #expect(try SigningKey.load(file: directory + "/drill.pem").keyID == key.keyID)
         #expect(try TrustedKey.load(file: publicPath).keyID == key.keyID)
-        #expect(throws: SigningKeyError.self) { try SigningKey.generate().write(privateKeyTo: directory + "/drill.pem") }
+        #expect(throws: EvidenceError.self) { try SigningKey.generate().write(privateKeyTo: directory + "/drill.pem") }
         #expect(try SigningKey.load(file: directory + "/drill.pem").keyID == key.keyID)
     }
 
@@ -195,7 +195,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try SigningKey.generate().write(privateKeyTo: directory + "/open.pem")
         chmod(directory + "/open.pem", 0o644)
-        let error = #expect(throws: SigningKeyError.self) { try SigningKey.load(file: directory + "/open.pem") }
+        let error = #expect(throws: EvidenceError.self) { try SigningKey.load(file: directory + "/open.pem") }
         #expect(error?.description.contains("chmod 600") == true)
     }
 
@@ -204,7 +204,7 @@ import Testing
         let fromText = try SigningKey.resolve(file: nil, environment: [SigningKey.textEnvironmentVariable: key.privatePEM])
         #expect(fromText?.keyID == key.keyID)
         #expect(try SigningKey.resolve(file: nil, environment: [:]) == nil)
-        let error = #expect(throws: SigningKeyError.self) {
+        let error = #expect(throws: EvidenceError.self) {
             try SigningKey.resolve(file: nil, environment: [SigningKey.textEnvironmentVariable: "not a key"])
         }
         #expect(error?.description.contains("$RESTORE_DRILL_SIGNING_KEY") == true)

@@ -24,7 +24,7 @@ public struct RecordFolder: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         } catch {
-            throw SigningKeyError(description: "cannot read the reports folder \(directory): \(error.localizedDescription)")
+            throw EvidenceError(description: "cannot read the reports folder \(directory): \(error.localizedDescription)")
         }
         var records: [StoredRecord] = []
         var unreadable: [(String, String)] = []

@@ -2,9 +2,6 @@ import Crypto
 import CryptoExtras
 import Foundation
 
-public struct SigningKeyError: Error, CustomStringConvertible {
-    public var description: String
-}
 
 /// The operator's Ed25519 key that seals every drill's reports. It comes from a file or the
 /// environment, never from a scenario, so whoever can edit a scenario cannot sign with it.
@@ -51,14 +48,14 @@ public struct SigningKey: Sendable {
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: file)
         } catch {
-            throw SigningKeyError(description: "signing key \(file): cannot read it (\(error.localizedDescription)); create one with `restore-drill keygen --out \(file)`")
+            throw EvidenceError(description: "signing key \(file): cannot read it (\(error.localizedDescription)); create one with `restore-drill keygen --out \(file)`")
         }
         let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
         if mode & 0o077 != 0 {
-            throw SigningKeyError(description: "signing key \(file): readable by others (mode \(String(mode, radix: 8))); run `chmod 600 \(file)`")
+            throw EvidenceError(description: "signing key \(file): readable by others (mode \(String(mode, radix: 8))); run `chmod 600 \(file)`")
         }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw SigningKeyError(description: "signing key \(file): not a text file; expected the PEM that `restore-drill keygen` writes")
+            throw EvidenceError(description: "signing key \(file): not a text file; expected the PEM that `restore-drill keygen` writes")
         }
         return try parse(pem: text, origin: file)
     }
@@ -67,7 +64,7 @@ public struct SigningKey: Sendable {
         do {
             return SigningKey(privateKey: try .init(pemRepresentation: pem))
         } catch {
-            throw SigningKeyError(description: "signing key \(origin): not an Ed25519 private key in PEM (\"-----BEGIN PRIVATE KEY-----\"); create one with `restore-drill keygen`")
+            throw EvidenceError(description: "signing key \(origin): not an Ed25519 private key in PEM (\"-----BEGIN PRIVATE KEY-----\"); create one with `restore-drill keygen`")
         }
     }
 
@@ -77,11 +74,11 @@ public struct SigningKey: Sendable {
     public func write(privateKeyTo path: String) throws -> String {
         let publicPath = SigningKey.publicKeyPath(for: path)
         for existing in [path, publicPath] where FileManager.default.fileExists(atPath: existing) {
-            throw SigningKeyError(description: "\(existing) already exists; keygen never overwrites a key (move it away first if you mean to replace it)")
+            throw EvidenceError(description: "\(existing) already exists; keygen never overwrites a key (move it away first if you mean to replace it)")
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
-            throw SigningKeyError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw EvidenceError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try handle.write(contentsOf: Data(privatePEM.utf8))
@@ -106,12 +103,12 @@ public struct TrustedKey: Sendable {
 
     public static func load(file: String) throws -> TrustedKey {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw SigningKeyError(description: "public key \(file): cannot read it")
+            throw EvidenceError(description: "public key \(file): cannot read it")
         }
         do {
             return TrustedKey(publicKey: try .init(pemRepresentation: text))
         } catch {
-            throw SigningKeyError(description: "public key \(file): not an Ed25519 public key in PEM (\"-----BEGIN PUBLIC KEY-----\"); use the .pub.pem that `restore-drill keygen` wrote")
+            throw EvidenceError(description: "public key \(file): not an Ed25519 public key in PEM (\"-----BEGIN PUBLIC KEY-----\"); use the .pub.pem that `restore-drill keygen` wrote")
         }
     }
 }
