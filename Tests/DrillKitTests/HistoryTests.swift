@@ -120,3 +120,15 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("13:") && $0.contains("owner") }, "\(messages)")
     }
 }
+
+@Suite struct MarkdownEvidenceLinesTests {
+    @Test func theReportNamesTheControlsAndCadenceOnlyWhenTheScenarioDoes() {
+        var record = ReportFixtures.passingDrill()
+        #expect(!MarkdownReport.render(record).contains("Controls evidenced"))
+        record.controls = ["ISO 27001 A.8.13", "PCI DSS 12.10.2"]
+        record.cadenceSeconds = 32 * 86400
+        let markdown = MarkdownReport.render(record)
+        #expect(markdown.contains("- **Controls evidenced:** ISO 27001 A.8.13, PCI DSS 12.10.2"))
+        #expect(markdown.contains("- **Cadence:** a passing drill is due every 32d"))
+    }
+}

@@ -45,6 +45,12 @@ public enum MarkdownReport {
             lines.append("- **Wall-clock duration:** \(DurationText.format(finishedAt.timeIntervalSince(record.startedAt)))")
         }
         lines.append("- **Exit code:** \(record.exitCode) — \(exitCodeMeaning(record.exitCode))")
+        if let controls = record.controls, !controls.isEmpty {
+            lines.append("- **Controls evidenced:** \(controls.map(MarkdownText.inline).joined(separator: ", "))")
+        }
+        if let cadence = record.cadenceSeconds {
+            lines.append("- **Cadence:** a passing drill is due every \(DurationText.formatCadence(cadence))")
+        }
         return lines.joined(separator: "\n")
     }
 
