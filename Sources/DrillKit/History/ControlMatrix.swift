@@ -10,7 +10,7 @@ public enum ControlMatrix {
         "ISO27001A813": "ISO/IEC 27001:2022 A.8.13 Information backup: backup copies maintained and regularly tested",
         "ISO27001A1231": "ISO/IEC 27001:2013 A.12.3.1 Information backup: backup copies taken and tested regularly",
         "SOC2A13": "SOC 2 A1.3: recovery plan procedures, including integrity and completeness of back-up data, are tested",
-        "SOC2CC92": "SOC 2 CC9.1/9.2: business disruption risk mitigation",
+        "SOC2CC91": "SOC 2 CC9.1: risk mitigation activities for potential business disruptions",
         "PCIDSS12102": "PCI DSS 4.0 12.10.2: the incident response plan, including recovery, is reviewed and tested at least once every 12 months",
         "NISTCP4": "NIST SP 800-53 CP-4: contingency plan testing",
         "NISTCP9": "NIST SP 800-53 CP-9: system backup, including testing for reliability and integrity",
