@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func neverPassingIsOverdueAndNoCadenceIsSaidPlainly() {
-        #expect(Self.history([Self.run(0, .error)]).overdue(asOf: Self.start) == .overdue(lastPass: nil, dueSince: Self.start))
+        #expect(Self.history([Self.run(0, .error)]).overdue(asOf: Self.start) == .overdue(lastPass: nil))
         let uncadenced = Self.history([Self.run(0, .pass)], cadence: nil)
         #expect(uncadenced.overdue(asOf: Self.start.addingTimeInterval(400 * Self.day)) == .noCadence)
         #expect(HistoryReport.text([uncadenced], asOf: Self.start).contains("No cadence set"))

@@ -63,7 +63,7 @@ public enum ControlMatrix {
                 String(row.runs.count),
                 "\(evidencing.count) of \(row.runs.count)",
                 evidencing.last.map { ISO8601.day($0.record.startedAt) } ?? "none",
-                row.runs.last.map { "\($0.record.verdict.symbol) \($0.record.verdict.label)" } ?? "—",
+                row.runs.last.map { HistoryReport.verdictText($0.record.verdict) } ?? "—",
                 row.runs.allSatisfy(\.integrityIntact) ? "✔ all intact" : "✘ \(row.runs.filter { !$0.integrityIntact }.count) not intact",
             ]
         }
@@ -74,7 +74,7 @@ public enum ControlMatrix {
                 return [
                     ISO8601.minute(record.startedAt),
                     MarkdownText.code(record.scenarioName),
-                    "\(record.verdict.symbol) \(record.verdict.label)",
+                    HistoryReport.verdictText(record.verdict),
                     HistoryReport.objective(record.rto),
                     HistoryReport.objective(record.rpo),
                     "\(run.integrityIntact ? "✔" : "✘") \(MarkdownText.inline(run.integrity))",

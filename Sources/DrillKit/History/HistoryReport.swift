@@ -70,12 +70,11 @@ public enum HistoryReport {
     /// `9.20s of 1h ✔`; an objective not measured is never shown as met.
     static func objective(_ objective: ObjectiveRecord?) -> String {
         guard let objective else { return "not recorded" }
-        let target = DurationText.formatObjective(objective.targetSeconds)
-        guard let measured = objective.measuredSeconds else { return "not measured (\(objective.verdict.label))" }
-        return "\(DurationText.format(measured)) of \(target) \(objective.verdict == .pass ? "✔" : "✘ \(objective.verdict.label)")"
+        guard objective.measuredSeconds != nil else { return "not measured (\(objective.verdict.label))" }
+        return "\(objective.measuredText) of \(objective.targetText) \(objective.verdict == .pass ? "✔" : "✘ \(objective.verdict.label)")"
     }
 
-    static func verdictText(_ verdict: Verdict) -> String { "\(verdict.symbol) \(verdict.label)" }
+    static func verdictText(_ verdict: Verdict) -> String { MarkdownReport.verdictText(verdict) }
 
     static func statusWord(_ overdue: ScenarioHistory.Overdue) -> String {
         switch overdue {
@@ -89,9 +88,9 @@ public enum HistoryReport {
         switch overdue {
         case .noCadence:
             return "No cadence set (evidence.cadence in the scenario): an overdue drill cannot be called out."
-        case .onTime(_, let due):
+        case .onTime(let due):
             return "On time: the next passing drill is due by \(ISO8601.day(due)) (cadence \(DurationText.formatCadence(cadence ?? 0)))."
-        case .overdue(let lastPass, _):
+        case .overdue(let lastPass):
             let cadenceText = DurationText.formatCadence(cadence ?? 0)
             guard let lastPass else {
                 return "OVERDUE: no passing drill on record (cadence \(cadenceText)). The backups are unproven."

@@ -18,8 +18,9 @@ public struct ScenarioHistory: Sendable {
     public enum Overdue: Sendable, Equatable {
         /// No `evidence.cadence`: nothing to be overdue against.
         case noCadence
-        case onTime(lastPass: Date, due: Date)
-        case overdue(lastPass: Date?, dueSince: Date?)
+        case onTime(due: Date)
+        /// `lastPass` nil: no drill of this scenario ever passed.
+        case overdue(lastPass: Date?)
 
         public var isOverdue: Bool { if case .overdue = self { true } else { false } }
     }
@@ -37,10 +38,10 @@ public struct ScenarioHistory: Sendable {
     public func overdue(asOf now: Date) -> Overdue {
         guard let cadenceSeconds else { return .noCadence }
         guard let lastPass else {
-            return .overdue(lastPass: nil, dueSince: runs.first.map { $0.record.startedAt })
+            return .overdue(lastPass: nil)
         }
         let due = lastPass.record.startedAt.addingTimeInterval(cadenceSeconds)
-        return due < now ? .overdue(lastPass: lastPass.record.startedAt, dueSince: due) : .onTime(lastPass: lastPass.record.startedAt, due: due)
+        return due < now ? .overdue(lastPass: lastPass.record.startedAt) : .onTime(due: due)
     }
 
     /// "restore 19% slower than the last good run (2026-10-22)", one line per measure that
