@@ -31,16 +31,4 @@ struct ComposeApp: BootingApp {
         }
         return nil
     }
-
-    /// Why `up --wait` gave up, in the operator's terms: which service is not running or not
-    /// healthy.
-    func notReady() async -> String {
-        guard let states = try? await project.states() else { return "docker compose ps did not answer" }
-        let missing = services.filter { service in !states.contains { $0.service == service } }
-            .map { "\($0): no container (still waiting for its dependencies?)" }
-        let trouble = states.filter { services.contains($0.service) && ($0.state != "running" || $0.health == "unhealthy" || $0.health == "starting") }
-            .map { "\($0.service): \($0.state)" + ($0.health.isEmpty ? "" : " (\($0.health))") + ($0.state == "running" ? "" : ", exit code \($0.exitCode)") }
-        let problems = missing + trouble
-        return problems.isEmpty ? "every app service is running" : problems.joined(separator: "; ")
-    }
 }

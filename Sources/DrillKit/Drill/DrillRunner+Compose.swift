@@ -122,10 +122,11 @@ extension DrillRunner {
         do {
             try await project.up(services, timeoutSeconds: wait)
         } catch {
-            var why = await app.exitDescription()
-            if why == nil { why = await app.notReady() }
+            // A crash says most; otherwise compose's own words (a pull, a port clash, a
+            // healthcheck that never passed) from `up`.
+            let why = await app.exitDescription() ?? "\(error)"
             let lines = await app.recentLines()
-            throw StepFailure(.error, "the app services did not come up within \(wait)s (\(why ?? "?")); \(AppBoot.keyHint). Their last lines:\n"
+            throw StepFailure(.error, "the app services did not come up within \(wait)s (\(why)); \(AppBoot.keyHint). Their last lines:\n"
                               + AppBoot.quote(lines, secrets: secrets))
         }
         evidence.append("started: docker compose up --wait \(services.joined(separator: " "))")
