@@ -5,12 +5,10 @@ import Foundation
 /// ever published beyond the drill host's loopback for a remote drill.
 final class SSHPortForward: Sendable {
     let localPort: Int
-    let remotePort: Int
     private let process: AppProcess
 
-    private init(localPort: Int, remotePort: Int, process: AppProcess) {
+    private init(localPort: Int, process: AppProcess) {
         self.localPort = localPort
-        self.remotePort = remotePort
         self.process = process
     }
 
@@ -32,18 +30,24 @@ final class SSHPortForward: Sendable {
         let localPort = try freeLoopbackPort()
         let process = AppProcess(Command("ssh", ["-N", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes",
                                                  "-L", "127.0.0.1:\(localPort):127.0.0.1:\(remotePort)"] + destination), forbidden: [])
-        let forward = SSHPortForward(localPort: localPort, remotePort: remotePort, process: process)
+        let forward = SSHPortForward(localPort: localPort, process: process)
         let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
-        while !loopbackAccepts(port: localPort) {
-            if let exit = process.exit {
-                throw Failure(description: "ssh could not forward port \(remotePort) of \(endpoint) (\(exit)): "
-                              + process.lastLines.suffix(3).joined(separator: " "))
+        do {
+            while !loopbackAccepts(port: localPort) {
+                if let exit = process.exit {
+                    throw Failure(description: "ssh could not forward port \(remotePort) of \(endpoint) (\(exit)): "
+                                  + process.lastLines.suffix(3).joined(separator: " "))
+                }
+                guard ContinuousClock.now < deadline else {
+                    throw Failure(description: "ssh did not open a tunnel to port \(remotePort) of \(endpoint) within \(Int(timeoutSeconds))s")
+                }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            guard ContinuousClock.now < deadline else {
-                await forward.close()
-                throw Failure(description: "ssh did not open a tunnel to port \(remotePort) of \(endpoint) within \(Int(timeoutSeconds))s")
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        } catch {
+            // Also when the drill is cancelled mid-wait: the tunnel is not in the target's
+            // list yet, so its teardown would never stop this ssh.
+            await forward.close()
+            throw error
         }
         return forward
     }
