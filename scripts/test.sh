@@ -18,14 +18,14 @@ stop_engine=false
 if ! scripts/docker-engine.sh status >/dev/null 2>&1; then stop_engine=true; fi
 if engine=$(scripts/docker-engine.sh start); then
   export "${engine?}"
+  # Set before the image build, so a failed build does not leave the engine running.
+  # Quietly: the test runner's closing line stays the last line printed.
+  if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
   scripts/build-images.sh
 else
   if [ "${CI:-}" = true ]; then echo "test: CI needs a Docker engine for the compose tests" >&2; exit 2; fi
   echo "test: no Docker engine; the compose tests will show as skipped" >&2
-  stop_engine=false
 fi
-# Quietly: the test runner's closing line stays the last line printed.
-if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
 
 # The teardown tests run the restore-drill binary itself, so build the products first.
 swift build
