@@ -30,7 +30,9 @@ swift build -c release >/dev/null
 bin=.build/release
 production_locate_pgbin
 work=$(mktemp -d /tmp/compose-overhead.XXXXXX)
-trap 'production_stop; rm -rf "$work"' EXIT
+hand_project=""
+# A failed by-hand command exits through here: its project must not outlive the benchmark.
+trap 'production_stop; [ -z "$hand_project" ] || docker compose -f docker-compose.drill.yml -p "$hand_project" down --volumes --remove-orphans >/dev/null 2>&1; rm -rf "$work"' EXIT
 mkdir -p "$work/backup" "$work/reports"
 production_start
 production_demo_backup "$bin" "$size" "$work/backup" >/dev/null 2>&1
@@ -40,7 +42,9 @@ sed "s|\.\./\.demo/|$work/backup/|g; s|\.\./\.build/debug/refstore|$PWD/$bin/ref
 
 by_hand() {  # prints seconds per operation, tab-separated
   local project=bench-by-hand-$1 t0 t1 t2 t3 t4 t5 t6
-  export DRILL_DB_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n') DRILL_DB_USER=refstore DRILL_DB_NAME=refstore
+  hand_project=$project
+  DRILL_DB_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  export DRILL_DB_PASSWORD DRILL_DB_USER=refstore DRILL_DB_NAME=refstore
   local compose=(docker compose -f docker-compose.drill.yml -p "$project")
   t0=$(date +%s.%N)
   "${compose[@]}" up --detach --wait postgres >/dev/null 2>&1
@@ -57,6 +61,7 @@ by_hand() {  # prints seconds per operation, tab-separated
   t5=$(date +%s.%N)
   "${compose[@]}" down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1
   t6=$(date +%s.%N)
+  hand_project=""
   awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v f="$t5" -v g="$t6" 'BEGIN { print b-a, c-b, d-c, e-d, g-f }' 
 }
 

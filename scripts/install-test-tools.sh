@@ -41,9 +41,9 @@ schema=.build-tools/junit-10.xsd
 if [ ! -s "$schema" ]; then
   echo "install-test-tools: fetching the JUnit schema from pytest's sdist" >&2
   scratch=$(mktemp -d)
+  trap 'rm -rf "$scratch"' EXIT
   "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --no-binary :all: pytest==8.3.3 -d "$scratch" >&2
   tar -xzf "$scratch/pytest-8.3.3.tar.gz" -C "$scratch" pytest-8.3.3/testing/example_scripts/junit-10.xsd
   mv "$scratch/pytest-8.3.3/testing/example_scripts/junit-10.xsd" "$schema"
-  rm -rf "$scratch"
 fi
 echo "$PWD/$venv/bin"
