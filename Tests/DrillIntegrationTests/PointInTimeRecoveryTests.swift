@@ -16,7 +16,7 @@ struct PointInTimeRecoveryTests {
                   binaries: try PostgresBinaries.locate(configured: nil)), setup: setup)
         defer { Task { _ = await cluster.tearDown() } }
         do {
-            let outcome = try await cluster.recover(setup, database: "drill")
+            let outcome = try await cluster.recover(setup)
             let connection = try await PostgresConnection.connect(cluster.connectionParameters(database: "drill"))
             defer { connection.close() }
             let labels = try await connection.query("SELECT label FROM events ORDER BY id").rows.compactMap { $0.first ?? nil }

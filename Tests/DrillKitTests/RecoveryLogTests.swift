@@ -17,7 +17,7 @@ import Testing
         let folder = NSTemporaryDirectory() + "recovery-log-" + RandomToken.hex(bytes: 4)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for name in names { _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: nil) }
-        return RecoverySetup(base: BaseBackup(path: "base.tar", layout: .tarFiles(base: "base.tar", wal: nil), startWALFile: names.first),
+        return RecoverySetup(base: BaseBackup(path: "base.tar", layout: .tarFiles(base: "base.tar", wal: nil), startWALFile: names[0]),
                              archive: try WALArchive(path: folder), target: target)
     }
 
@@ -61,6 +61,30 @@ import Testing
         #expect(segment == Self.segment(4))
         // A time target stops where it should: a later hole is none of its business.
         #expect(RecoveryLog.holeAfterPromotion(outcome, setup: try Self.setup([2, 3, 5].map(Self.segment), target: .time(Date()))) == nil)
+    }
+
+    @Test func aTimeTargetCountsAsReachedOnlyWhenTheServerSaysItStoppedThere() throws {
+        let setup = try Self.setup((2...3).map(Self.segment), target: .time(Date()))
+        let reached = try RecoveryLog.promoted(log: Self.replayed, lastReplayEpoch: " 1795308511.5\n", replaySeconds: 2, setup: setup)
+        #expect(reached.stopLine != nil)
+        #expect(reached.lastTransaction == Date(timeIntervalSince1970: 1795308511.5))
+        #expect(reached.replaySeconds == 2)
+
+        // Promoted at the end of the archive without a word about the target (PostgreSQL 12, or a
+        // log the drill could not read): not a recovery to the target.
+        let silent = Self.replayed.replacingOccurrences(of: "recovery stopping", with: "x")
+        #expect(throws: RecoveryFailure.self) {
+            try RecoveryLog.promoted(log: silent, lastReplayEpoch: nil, replaySeconds: 2, setup: setup)
+        }
+        // `latest` has no target to stop at: the end of the archive is where it should stop.
+        let latest = try Self.setup((2...3).map(Self.segment), target: .latest)
+        #expect(try RecoveryLog.promoted(log: silent, lastReplayEpoch: nil, replaySeconds: 2, setup: latest).stopLine == nil)
+    }
+
+    @Test func onlyAMissingRoleOrDatabaseEndsTheWaitForRecovery() {
+        #expect(RecoveryLog.isPermanentRefusal("FATAL:  role \"shop\" does not exist"))
+        #expect(!RecoveryLog.isPermanentRefusal("FATAL:  the database system is starting up"))
+        #expect(!RecoveryLog.isPermanentRefusal("connection to server on socket \"/tmp/x/.s.PGSQL.5432\" failed: No such file or directory"))
     }
 
     @Test func theNextSegmentCrossesIntoTheNextLog() {

@@ -62,8 +62,8 @@ extension DrillRunner {
         state.recovery = RecoverySetup(base: base, archive: archive, target: spec.target)
         let target = Self.describe(spec.target)
         return ("\(identity.format ?? "base backup"), \(SizeText.format(identity.sizeBytes ?? 0)); \(archive.segments.count) archived WAL segments up to \(newest); target \(target)", [
-            "base backup \(spec.base), started \(base.startTime.map { ISO8601.string(from: $0, fractional: false) } ?? "?") at WAL \(base.startWALFile ?? "?")",
-            "WAL archive \(spec.walArchive) (read only): \(archive.count(from: base.startWALFile ?? "")) segments from the backup's start, newest \(newest)",
+            "base backup \(spec.base), started \(base.startTime.map { ISO8601.string(from: $0, fractional: false) } ?? "?") at WAL \(base.startWALFile)",
+            "WAL archive \(spec.walArchive) (read only): \(archive.count(from: base.startWALFile)) segments from the backup's start, newest \(newest)",
             "recovery target: \(target)",
         ])
     }
@@ -99,7 +99,7 @@ extension DrillRunner {
         let outcome: RecoveryOutcome
         do {
             if let cluster = state.cluster {
-                outcome = try await cluster.recover(setup, database: database)
+                outcome = try await cluster.recover(setup)
             } else if let compose = state.compose {
                 outcome = try await compose.recover(setup)
             } else {

@@ -13,7 +13,7 @@ public struct BaseBackup: Sendable {
     public var layout: Layout
     /// From `backup_label`: when pg_basebackup started, and the WAL file recovery starts from.
     public var startTime: Date?
-    public var startWALFile: String?
+    public var startWALFile: String
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -29,27 +29,31 @@ public struct BaseBackup: Sendable {
         if isFolder.boolValue {
             if FileManager.default.fileExists(atPath: path + "/PG_VERSION") {
                 layout = .plainFolder(path)
-            } else if let base = ["base.tar.gz", "base.tgz", "base.tar"].map({ path + "/" + $0 }).first(where: FileManager.default.fileExists) {
-                let wal = ["pg_wal.tar.gz", "pg_wal.tgz", "pg_wal.tar"].map { path + "/" + $0 }.first(where: FileManager.default.fileExists)
-                layout = .tarFiles(base: base, wal: wal)
+            } else if let base = firstExisting(["base.tar.gz", "base.tgz", "base.tar"], in: path) {
+                layout = .tarFiles(base: base, wal: streamedWAL(beside: path))
             } else {
                 throw Failure(description: "\(path) holds neither a data folder (PG_VERSION) nor pg_basebackup's base.tar[.gz]")
             }
         } else {
-            let folder = (path as NSString).deletingLastPathComponent
-            let wal = ["pg_wal.tar.gz", "pg_wal.tgz", "pg_wal.tar"].map { folder + "/" + $0 }.first(where: FileManager.default.fileExists)
-            layout = .tarFiles(base: path, wal: wal)
+            layout = .tarFiles(base: path, wal: streamedWAL(beside: (path as NSString).deletingLastPathComponent))
         }
-        var backup = BaseBackup(path: path, layout: layout)
-        let label = try await backup.readLabel()
-        (backup.startTime, backup.startWALFile) = Self.parseLabel(label)
-        guard backup.startWALFile != nil else {
+        let (startTime, startWALFile) = Self.parseLabel(try await readLabel(layout))
+        guard let startWALFile else {
             throw Failure(description: "\(path) has no readable backup_label: it is not a base backup taken with pg_basebackup (or it is damaged)")
         }
-        return backup
+        return BaseBackup(path: path, layout: layout, startTime: startTime, startWALFile: startWALFile)
     }
 
-    private func readLabel() async throws -> String {
+    private static func firstExisting(_ names: [String], in folder: String) -> String? {
+        names.map { folder + "/" + $0 }.first(where: FileManager.default.fileExists)
+    }
+
+    /// `pg_wal.tar[.gz]`, which `pg_basebackup -Ft -X stream` writes beside base.tar.
+    private static func streamedWAL(beside folder: String) -> String? {
+        firstExisting(["pg_wal.tar.gz", "pg_wal.tgz", "pg_wal.tar"], in: folder)
+    }
+
+    private static func readLabel(_ layout: Layout) async throws -> String {
         switch layout {
         case .plainFolder(let folder):
             return (try? String(contentsOfFile: folder + "/backup_label", encoding: .utf8)) ?? ""
@@ -68,18 +72,10 @@ public struct BaseBackup: Sendable {
     /// `START WAL LOCATION: 0/2000028 (file 000000010000000000000002)` and
     /// `START TIME: 2026-11-21 22:10:03 UTC`.
     static func parseLabel(_ text: String) -> (Date?, String?) {
-        var start: Date?
-        var file: String?
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("START WAL LOCATION:"), let open = line.range(of: "(file "), let close = line.range(of: ")", range: open.upperBound..<line.endIndex) {
-                file = String(line[open.upperBound..<close.lowerBound])
-            } else if line.hasPrefix("START TIME:") {
-                let value = line.dropFirst("START TIME:".count).trimmingCharacters(in: .whitespaces)
-                let formatter = DateFormatter()
-                formatter.locale = Locale(identifier: "en_US_POSIX")
-                formatter.dateFormat = "yyyy-MM-dd HH:mm:ss zzz"
-                start = formatter.date(from: value)
-            }
+        let start = DumpFormatDetector.commentValue(text, "START TIME:").flatMap(DumpFormatDetector.parsePlainTimestamp)
+        let file = DumpFormatDetector.commentValue(text, "START WAL LOCATION:").flatMap { location -> String? in
+            guard let open = location.range(of: "(file "), let close = location.range(of: ")", range: open.upperBound..<location.endIndex) else { return nil }
+            return String(location[open.upperBound..<close.lowerBound])
         }
         return (start, file)
     }

@@ -61,13 +61,15 @@ public enum DumpFormatDetector {
         return (try? handle.read(upToCount: count)).map { Array($0) } ?? []
     }
 
-    private static func commentValue(_ text: String, _ prefix: String) -> String? {
+    /// The value after `prefix` on the first line that starts with it (`START TIME:` in a
+    /// backup_label, `-- Started on` in a plain dump).
+    static func commentValue(_ text: String, _ prefix: String) -> String? {
         text.split(separator: "\n").first { $0.hasPrefix(prefix) }
             .map { String($0.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces) }
     }
 
-    /// `2026-06-24 02:15:00 UTC` as pg_dump --verbose writes it.
-    private static func parsePlainTimestamp(_ text: String) -> Date? {
+    /// `2026-06-24 02:15:00 UTC` as pg_dump --verbose and pg_basebackup's backup_label write it.
+    static func parsePlainTimestamp(_ text: String) -> Date? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss zzz"

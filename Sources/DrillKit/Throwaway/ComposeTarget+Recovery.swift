@@ -39,17 +39,12 @@ extension ComposeTarget {
             if let wal { try await copy(wal, "/restore-drill/pg_wal.tar") }
         }
         try await copy(setup.archive.path, "/restore-drill/wal")
-        var settings = """
-            listen_addresses = '*'
-            port = \(Self.databasePort)
-            unix_socket_directories = '/var/run/postgresql'
-            hba_file = '\(Self.dataFolder)/restore-drill-hba.conf'
-            archive_mode = off
-            restore_command = 'cp "\(Self.archiveCopy)/%f" "%p"'
-            recovery_target_timeline = 'latest'
-            recovery_target_action = 'promote'
-            """
-        if case .time(let date) = setup.target { settings += "\nrecovery_target_time = '\(LocalCluster.postgresTime(date))'" }
+        let settings = ([
+            "listen_addresses = '*'",
+            "port = \(Self.databasePort)",
+            "unix_socket_directories = '/var/run/postgresql'",
+            "hba_file = '\(Self.dataFolder)/restore-drill-hba.conf'",
+        ] + setup.serverSettings(archivePath: Self.archiveCopy)).joined(separator: "\n")
         // The restored roles keep production's passwords: trust on the container's own socket
         // only; the harness sets a per-run password once recovery has promoted.
         let script = """
@@ -90,6 +85,9 @@ extension ComposeTarget {
             try Task.checkCancellation()
             let answer = try await psql("SELECT pg_is_in_recovery()")
             if answer.succeeded, answer.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "f" { break }
+            if !answer.succeeded, RecoveryLog.isPermanentRefusal(answer.standardError) {
+                throw RecoveryFailure.serverStopped(detail: "the recovering server refuses the drill's connection: \(answer.errorTail())")
+            }
             let running = try await project.states().contains { $0.service == databaseService && $0.state == "running" }
             if !running {
                 throw RecoveryLog.failure(in: (try? await project.logs([databaseService])) ?? "", setup: setup)
@@ -97,10 +95,8 @@ extension ComposeTarget {
             try await Task.sleep(for: .milliseconds(200))
         }
         let last = try await psql("SELECT extract(epoch FROM pg_last_xact_replay_timestamp())")
-        var outcome = RecoveryLog.outcome(in: (try? await project.logs([databaseService])) ?? "")
-        outcome.replaySeconds = (ContinuousClock.now - clock).seconds
-        outcome.lastTransaction = Double(last.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)).map { Date(timeIntervalSince1970: $0) }
-        if let hole = RecoveryLog.holeAfterPromotion(outcome, setup: setup) { throw hole }
+        let outcome = try RecoveryLog.promoted(log: (try? await project.logs([databaseService])) ?? "", lastReplayEpoch: last.standardOutput,
+                                               replaySeconds: (ContinuousClock.now - clock).seconds, setup: setup)
         // The password goes through the environment and the shell's builtin printf: never argv.
         let setPassword = try await CommandRunner.run(project.execCommand(databaseService, ["sh", "-c", """
             printf 'ALTER ROLE "%s" PASSWORD '"'"'%s'"'"';\\n' "$PGUSER" "$DRILL_PASSWORD" | psql -X -q -v ON_ERROR_STOP=1 -d "\(database)"

@@ -133,17 +133,28 @@ public final class LocalCluster: Sendable {
         maintenance_work_mem = '256MB'
         log_min_messages = warning
         """
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dataDirectory + "/postgresql.conf"))
+        try Self.append(settings, to: dataDirectory + "/postgresql.conf")
+    }
+
+    /// Adds lines at the end of a configuration file, where they win over earlier ones.
+    static func append(_ text: String, to path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data(settings.utf8))
+        try handle.write(contentsOf: Data(text.utf8))
         try handle.close()
     }
 
-    private func start() async throws {
+    /// pg_ctl opens the log as the server's user, who cannot create files in our folder.
+    func prepareLogFile() {
         if let runAs, !FileManager.default.fileExists(atPath: logFile) {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o600])
             chown(logFile, runAs.uid, runAs.gid)
         }
+    }
+
+    private func start() async throws {
+        prepareLogFile()
         let output = try await CommandRunner.run(Command(binaries.pgCtl, [
             "--pgdata", dataDirectory, "--log", logFile, "--wait", "--timeout", "60", "start",
         ], runAs: runAs))

@@ -62,7 +62,7 @@ struct PITRSource: Sendable {
     func archiveWithHole(in scratch: ScratchFolder) async throws -> (path: String, removed: String) {
         let holed = scratch.file("holed-" + RandomToken.hex(bytes: 3))
         try FileManager.default.copyItem(atPath: archive, toPath: holed)
-        let start = try await BaseBackup.locate(base).startWALFile ?? ""
+        let start = try await BaseBackup.locate(base).startWALFile
         guard let removed = try WALArchive(path: holed).segments.filter({ $0 > start }).dropLast().last else {
             throw ScratchError("the archive has too few segments after the backup's start to make a hole")
         }
