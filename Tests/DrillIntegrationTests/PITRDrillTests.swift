@@ -115,4 +115,58 @@ struct PITRDrillTests {
         #expect(gap.step("restore")?.findings.first?.title.contains(removed) == true)
         #expect(gap.teardown?.leftovers == [])
     }
+
+    /// A base backup folder or archive that is not there is named before any server starts;
+    /// the healthy side is the healthy run above.
+    @Test func aMissingBaseBackupOrArchiveIsNamed() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let base = scratch.file("base")
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: base + "/PG_VERSION", contents: Data("15\n".utf8))
+        _ = FileManager.default.createFile(atPath: base + "/backup_label", contents: Data("""
+            START WAL LOCATION: 0/2000028 (file 000000010000000000000002)
+            START TIME: 2026-11-21 22:10:03 UTC
+
+            """.utf8))
+        let empty = scratch.file("empty-archive")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let cases: [(source: PITRSource, code: String, says: String)] = [
+            (PITRSource(base: scratch.file("no-base"), archive: empty, rows: [], baseStarted: Date()), "base-backup-missing", "does not exist"),
+            (PITRSource(base: base, archive: scratch.file("no-archive"), rows: [], baseStarted: Date()), "wal-archive-missing", "cannot read"),
+            (PITRSource(base: base, archive: empty, rows: [], baseStarted: Date()), "wal-archive-missing", "holds no WAL segment"),
+        ]
+        for (source, code, says) in cases {
+            let record = await DrillRunner(scenario: Self.scenario(source, target: .latest, reports: scratch.path)).run()
+            let prepare = try #require(record.step("prepare"))
+            #expect(prepare.findings.map(\.code) == [code], "\(Self.messages(record))")
+            #expect(prepare.findings.first?.detail?.contains(says) == true, "\(prepare.findings)")
+            #expect(record.exitCode == 1)
+            #expect(record.step("restore")?.verdict == .skipped)
+        }
+    }
+
+    /// A manifest of what production held at the target is compared with the recovered data,
+    /// as in a dump drill: it passes when it matches and fails when it does not.
+    @Test func aManifestIsComparedWithWhatRecoveryReached() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let source = try await PITRSource.make(in: scratch)
+        let target = source.rows[1].committed.addingTimeInterval(0.5)
+        var verdicts: [Verdict] = []
+        for reported in [2, 3] as [Int64] {
+            let manifest = Manifest(takenAt: target, database: "drill", serverVersion: "15", rowCounts: ["public.events": reported])
+            let path = scratch.file("manifest-\(reported).json")
+            try JSONEncoder.drill.encode(manifest).write(to: URL(fileURLWithPath: path))
+            var scenario = Self.scenario(source, target: .time(target), checks: [
+                .rowCounts(RowCountsCheckSpec(tables: ["events"])),
+            ], reports: scratch.path)
+            scenario.backup.manifest = path
+            let record = await DrillRunner(scenario: scenario).run()
+            #expect(record.backup?.manifestPath == path)
+            verdicts += record.checks.map(\.verdict)
+        }
+        // Before and middle were committed by the target; the manifest saying 3 is wrong.
+        #expect(verdicts == [.pass, .fail])
+    }
 }

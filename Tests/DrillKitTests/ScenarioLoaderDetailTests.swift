@@ -208,6 +208,14 @@ import Testing
         #expect(diagnostics(yaml + "checks: [sequences: {}]\n") == ["8:3: 'jobs' applies to 'dump' backups, but this backup uses 'pitr'"])
     }
 
+    @Test func assertsWithADumpIsAnError() {
+        let dump = ScenarioFixtures.validPreamble + "checks:\n  - sql: { name: n, query: \"SELECT 1\", expect: \"= 1\", asserts: present_before_target }\n"
+        #expect(diagnostics(dump).first?.hasPrefix("9:55: 'asserts' says which side of a recovery target") == true, "\(diagnostics(dump))")
+        // Its right place loads cleanly.
+        let pitr = ScenarioFixtures.validPreamble.replacingOccurrences(of: "  dump: backups/shop.dump\n", with: "  pitr: { base: b.tar, wal_archive: wal }\n")
+        #expect(diagnostics(pitr + "checks:\n  - sql: { name: n, query: \"SELECT 1\", expect: \"= 1\", asserts: present_before_target }\n").isEmpty)
+    }
+
     @Test func newestNeedsAGlob() {
         let yaml = ScenarioFixtures.validPreamble + "  newest: true\nchecks: [sequences: {}]\n"
         #expect(diagnostics(yaml) == ["8:3: 'newest' picks the newest match of a glob, but backup.dump is not a glob (e.g. db-*.dump)"])

@@ -45,6 +45,15 @@ extension DrillRunner {
         }
         identity.createdAt = base.startTime
         identity.createdAtSource = "backup_label START TIME"
+        var evidence: [String] = []
+        // What production reported at the target, for the checks that compare with it.
+        if let manifestPath = scenario.backup.manifest {
+            let manifest = try Self.readManifest(manifestPath)
+            state.manifest = manifest
+            identity.manifestPath = manifestPath
+            identity.manifestTakenAt = manifest.takenAt
+            evidence.append("manifest taken at \(ISO8601.string(from: manifest.takenAt)) from PostgreSQL \(manifest.serverVersion)")
+        }
         record.backup = identity
         if case .time(let target) = spec.target, let started = base.startTime, target < started {
             throw StepFailure(.error, "the target \(ISO8601.string(from: target, fractional: false)) is before the base backup started "
@@ -65,7 +74,7 @@ extension DrillRunner {
             "base backup \(spec.base), started \(base.startTime.map { ISO8601.string(from: $0, fractional: false) } ?? "?") at WAL \(base.startWALFile)",
             "WAL archive \(spec.walArchive) (read only): \(archive.count(from: base.startWALFile)) segments from the backup's start, newest \(newest)",
             "recovery target: \(target)",
-        ])
+        ] + evidence)
     }
 
     static func describe(_ target: RecoveryTarget) -> String {

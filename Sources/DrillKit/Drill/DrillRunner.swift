@@ -311,14 +311,7 @@ public final class DrillRunner: Sendable {
         record.backup = identity
 
         if let manifestPath = scenario.backup.manifest {
-            let manifest: Manifest
-            do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
-                manifest = try JSONDecoder.drill.decode(Manifest.self, from: data)
-            } catch {
-                throw StepFailure(.error, "cannot read the manifest \(manifestPath): \(error.localizedDescription). "
-                    + "Write it with `restore-drill manifest` when the dump is taken.")
-            }
+            let manifest = try Self.readManifest(manifestPath)
             if let fingerprint = manifest.dump, fingerprint.sha256 != hash {
                 identity.sha256Status = (identity.sha256Status ?? "") + "; differs from the manifest's"
                 record.backup = identity
@@ -607,6 +600,15 @@ public final class DrillRunner: Sendable {
     /// The manifest's UTC time when the manifest is bound to this exact dump by its sha256;
     /// else the archive header (local time without zone, see ArchiveHeader); else plain
     /// pg_dump's `Started on`; else the file's modification time, the weakest evidence.
+    static func readManifest(_ path: String) throws -> Manifest {
+        do {
+            return try JSONDecoder.drill.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw StepFailure(.error, "cannot read the manifest \(path): \(error.localizedDescription). "
+                + "Write it with `restore-drill manifest` when the backup is taken.")
+        }
+    }
+
     static func creationTime(inspection: ArchiveInspection, manifest: Manifest?, path: String) -> (Date?, String?) {
         if let manifest, manifest.dump != nil {
             return (manifest.takenAt, "manifest taken_at, bound to this dump by sha256")

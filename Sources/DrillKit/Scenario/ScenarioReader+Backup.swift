@@ -10,8 +10,10 @@ extension ScenarioReader {
         let source: BackupSource?
         switch exactlyOne(of: ["dump", "pitr"], in: backup) {
         case "dump":
+            recoversToATarget = false
             source = readDump(backup).map(BackupSource.dump)
         case "pitr":
+            recoversToATarget = true
             for key in Self.dumpOnlyKeys {
                 if let misplaced = backup[key] {
                     report("'\(key)' applies to 'dump' backups, but this backup uses 'pitr'", at: misplaced.entryLocation)

@@ -59,6 +59,10 @@ extension ScenarioReader {
         let query = required("query", in: sql).flatMap(string)
         let expect = required("expect", in: sql).flatMap(readComparison)
         let asserts = sql["asserts"].flatMap { enumeration($0, choices: PITRAssertion.allCases) }
+        if recoversToATarget == false, let misplaced = sql["asserts"] {
+            report("'asserts' says which side of a recovery target a check proves, but this backup is a dump (backup.pitr recovers to a target)",
+                   at: misplaced.entryLocation)
+        }
         guard let name, let query, let expect else { return nil }
         return SQLCheckSpec(name: name, query: query, expect: expect, asserts: asserts)
     }

@@ -16,6 +16,9 @@ final class ScenarioReader {
     let currentDirectory: String
     let duplicateKeys: [String: DuplicateKey]
     private(set) var diagnostics: [ScenarioDiagnostic] = []
+    /// Set once `backup` is read (it comes before `checks`): whether the drill recovers to a
+    /// target, which decides whether a sql check's `asserts` means anything.
+    var recoversToATarget: Bool?
     /// Values already reported as inline secrets; the scan for secret-looking text skips them.
     private var reportedSecretValues: Set<Position> = []
 
