@@ -12,32 +12,16 @@ extension DrillRunner {
                                             databaseService: spec.databaseService, database: scenario.environment.database,
                                             appServices: appServices + keyFileServices, keyVariable: keyVariable,
                                             dumpDelivery: spec.dumpDelivery)
-        let target: ComposeTarget
-        do {
-            target = try await ComposeTarget.prepare(options, dump: state.dumpPath)
-        } catch {
-            throw StepFailure(.error, "\(error)")
-        }
+        let target = try await ComposeTarget.prepare(options, dump: state.dumpPath)
         state.compose = target
         target.secrets.forEach(secrets.remember)
-        let engine = (try? await CommandRunner.run(Command("docker", ["version", "--format", "{{.Server.Version}}"])))?
-            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        record.environment?.containerEngine = target.endpoint + (engine.map { " (Docker \($0))" } ?? "")
+        record.environment?.containerEngine = target.endpoint + " (Docker \(target.engineVersion))"
         record.environment?.composeProject = target.project.name
         if let setup = state.recovery {
-            do {
-                return ("compose project \(target.project.name): base backup unpacked into the \(spec.databaseService) volume, set to recover and promote",
-                        try await target.prepareRecovery(setup))
-            } catch {
-                throw StepFailure(.error, "\(error)")
-            }
+            return ("compose project \(target.project.name): base backup unpacked into the \(spec.databaseService) volume, set to recover and promote",
+                    try await target.prepareRecovery(setup))
         }
-        let address: String
-        do {
-            address = try await target.startDatabase(timeoutSeconds: Int(spec.waitSeconds.rounded(.up)))
-        } catch {
-            throw StepFailure(.error, "\(error)")
-        }
+        let address = try await target.startDatabase(timeoutSeconds: Int(spec.waitSeconds.rounded(.up)))
         let database = scenario.environment.database.name
         guard let parameters = target.connectionParameters(database: database) else { throw StepFailure(.error, "no database address") }
         let connection = try await PostgresConnection.connect(parameters)
@@ -69,12 +53,7 @@ extension DrillRunner {
     /// pg_restore (the server's version), as the local drill does with the host's before.
     func stageInContainer(_ path: String, inspection: ArchiveInspection, _ target: ComposeTarget,
                           _ record: inout DrillRecord) async throws -> (any RestoreTools, ArchiveInspection, [String]) {
-        let staged: (tools: ContainerRestoreTools, delivery: String)
-        do {
-            staged = try await target.stage(dump: path)
-        } catch {
-            throw StepFailure(.error, "\(error)")
-        }
+        let staged = try await target.stage(dump: path)
         guard let version = await staged.tools.pgRestoreVersion() else {
             throw StepFailure(finding: RestoreFindings.toolMissing("pg_restore --version did not answer in \(staged.tools.place)"))
         }

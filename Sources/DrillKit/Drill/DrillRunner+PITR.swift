@@ -87,13 +87,8 @@ extension DrillRunner {
     func createRecoveryTarget(_ setup: RecoverySetup, _ state: inout State) async throws -> (message: String, evidence: [String]) {
         guard let binaries = state.binaries else { throw StepFailure(.error, "no PostgreSQL programs located") }
         state.rtoStart = ContinuousClock.now
-        let cluster: LocalCluster
-        do {
-            cluster = try await LocalCluster.createForRecovery(.init(runId: runId, scenario: scenario.name, superuser: scenario.environment.database.user,
+        let cluster = try await LocalCluster.createForRecovery(.init(runId: runId, scenario: scenario.name, superuser: scenario.environment.database.user,
                                                                     binaries: binaries), setup: setup)
-        } catch {
-            throw StepFailure(.error, "\(error)")
-        }
         state.cluster = cluster
         return ("base backup unpacked into \(cluster.dataDirectory), set to recover and promote at the target", [
             "folder \(cluster.directory) (0700" + (cluster.runAs.map { ", owned by \($0.name)" } ?? "") + ")",
@@ -117,8 +112,7 @@ extension DrillRunner {
         } catch let failure as RecoveryFailure {
             switch failure {
             case .targetUnreached(let last, let detail):
-                throw StepFailure(finding: RestoreFindings.pitrTargetUnreached(target: target, lastSegment: last,
-                                                                              lastTransaction: nil, detail: detail))
+                throw StepFailure(finding: RestoreFindings.pitrTargetUnreached(target: target, lastSegment: last, detail: detail))
             case .segmentMissing(let segment, let later, let detail):
                 throw StepFailure(finding: RestoreFindings.walSegmentMissing(segment: segment, laterSegments: later, detail: detail))
             case .targetBeforeConsistency(let detail):

@@ -97,7 +97,7 @@ public final class DrillRunner: Sendable {
         var lastStep = "restore"
         if let masterKey = scenario.masterKey {
             ok = finish(await step("master_key", "Install the application's master key", after: ok ? nil : lastStep) {
-                try await self.installMasterKey(masterKey, &state, &record)
+                try await self.installMasterKey(masterKey, &state)
             }, &record)
             lastStep = "master_key"
         }
@@ -183,7 +183,7 @@ public final class DrillRunner: Sendable {
 
     /// Seed 003 step 3: the key goes into the target's private folder (0600) or the app's
     /// environment, never into argv or a report.
-    private func installMasterKey(_ spec: MasterKeySpec, _ state: inout State, _ record: inout DrillRecord) async throws -> (message: String, evidence: [String]) {
+    private func installMasterKey(_ spec: MasterKeySpec, _ state: inout State) async throws -> (message: String, evidence: [String]) {
         guard let directory = state.cluster?.directory ?? state.compose?.directory else {
             throw StepFailure(.error, "no throwaway target to install the key into")
         }

@@ -86,11 +86,10 @@ public enum RestoreFindings {
                 detail: detail)
     }
 
-    public static func pitrTargetUnreached(target: String, lastSegment: String?, lastTransaction: Date?, detail: String) -> Finding {
+    public static func pitrTargetUnreached(target: String, lastSegment: String?, detail: String) -> Finding {
         Finding(code: "pitr-target-unreached", title: "Recovery cannot reach \(target): the archive ends first",
                 explanation: "PostgreSQL replayed every archived segment and stopped before the target (`recovery ended before configured recovery target was reached`). "
                     + "The archive ends at \(lastSegment ?? "an unknown segment")"
-                    + (lastTransaction.map { ", with its last transaction at \(ISO8601.string(from: $0, fractional: false))" } ?? "")
                     + ". Anything written after that is lost: archiving stopped or lags (check archive_command failures and archive_timeout).",
                 detail: detail)
     }

@@ -43,7 +43,9 @@ public struct ComposeProject: Sendable {
     // MARK: The engine
 
     /// A clear error when there is no engine, or only Compose v1.
-    public static func checkEngine(environment: [String: String?] = [:]) async throws {
+    /// Returns the engine's version (`20.10.24`).
+    @discardableResult
+    public static func checkEngine(environment: [String: String?] = [:]) async throws -> String {
         let version: CommandOutput
         do {
             version = try await CommandRunner.run(Command("docker", ["compose", "version", "--short"], environment: environment))
@@ -62,6 +64,7 @@ public struct ComposeProject: Sendable {
             throw Failure(description: "no Docker engine answers at \(host.flatMap { $0 } ?? "the current docker context"): "
                           + info.errorTail() + " (start one, or set DOCKER_HOST)")
         }
+        return info.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Where the engine is: `DOCKER_HOST`, else the current docker context's endpoint.

@@ -44,6 +44,8 @@ public final class ComposeTarget: Sendable {
     public let options: Options
     public let directory: String
     public let endpoint: String
+    /// The engine's version, as `docker info` gave it when the target was prepared.
+    public let engineVersion: String
     public let project: ComposeProject
     /// Whether the dump is bind-mounted (else copied in).
     public let mountsDump: Bool
@@ -60,10 +62,12 @@ public final class ComposeTarget: Sendable {
         public var description: String
     }
 
-    private init(options: Options, directory: String, endpoint: String, project: ComposeProject, mountsDump: Bool, password: String) {
+    private init(options: Options, directory: String, endpoint: String, engineVersion: String, project: ComposeProject,
+                 mountsDump: Bool, password: String) {
         self.options = options
         self.directory = directory
         self.endpoint = endpoint
+        self.engineVersion = engineVersion
         self.project = project
         self.mountsDump = mountsDump
         self.password = password
@@ -73,7 +77,7 @@ public final class ComposeTarget: Sendable {
     /// `dump` is bind-mounted read-only when the engine runs on this machine (or the scenario
     /// says `dump_delivery: mount`); otherwise `stage(dump:)` copies it in. Whatever was made is removed if this throws.
     public static func prepare(_ options: Options, dump: String?) async throws -> ComposeTarget {
-        try await ComposeProject.checkEngine()
+        let engineVersion = try await ComposeProject.checkEngine()
         let endpoint = await ComposeProject.endpoint()
         guard ComposeProject.isLocal(endpoint: endpoint) || SSHPortForward.destination(of: endpoint) != nil else {
             throw Failure(description: "the engine at \(endpoint) publishes the drill's ports on its own loopback, which this host "
@@ -89,7 +93,7 @@ public final class ComposeTarget: Sendable {
             "DRILL_DB_PASSWORD": password, "DRILL_DB_USER": options.database.user, "DRILL_DB_NAME": options.database.name,
         ])
         do {
-            try ThrowawayMarker(runId: options.runId, scenario: options.scenario, composeProject: base.name).write(into: directory)
+            try ThrowawayMarker(runId: options.runId, scenario: options.scenario).write(into: directory)
             let declared = try await base.declared()
             let missing = ([options.databaseService] + options.appServices + (options.keyVariable?.services ?? []))
                 .filter { !declared.services.contains($0) }
@@ -105,7 +109,7 @@ public final class ComposeTarget: Sendable {
             }
             let mount = mounts ? dump : nil
             let override = overrideDocument(options: options, declared: declared, project: base.name, dumpMount: mount)
-            let target = ComposeTarget(options: options, directory: directory, endpoint: endpoint,
+            let target = ComposeTarget(options: options, directory: directory, endpoint: endpoint, engineVersion: engineVersion,
                                        project: base.adding(file: directory + "/compose.override.json"), mountsDump: mount != nil,
                                        password: password)
             try JSONSerialization.data(withJSONObject: override, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

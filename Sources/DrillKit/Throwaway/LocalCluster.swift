@@ -33,13 +33,13 @@ public final class LocalCluster: Sendable {
     public let superuser: String
     public let binaries: PostgresBinaries
     public let runAs: SystemUser?
-    let password: String
+    private let password: String
 
     public var dataDirectory: String { directory + "/data" }
     public var socketDirectory: String { directory + "/sock" }
     public var logFile: String { directory + "/server.log" }
 
-    init(directory: String, port: Int, superuser: String, binaries: PostgresBinaries, runAs: SystemUser?, password: String) {
+    private init(directory: String, port: Int, superuser: String, binaries: PostgresBinaries, runAs: SystemUser?, password: String) {
         self.directory = directory
         self.port = port
         self.superuser = superuser

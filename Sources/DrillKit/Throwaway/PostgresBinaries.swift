@@ -60,13 +60,8 @@ public struct PostgresBinaries: Sendable {
         throw NotFound(searched: searched)
     }
 
+    /// The first `major.minor` number after the program's name:
     /// `pg_restore (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)` → `15.18`.
-    public func version(of program: String) async -> String? {
-        guard let output = try? await CommandRunner.run(Command(program, ["--version"])), output.succeeded else { return nil }
-        return Self.versionNumber(in: output.standardOutput)
-    }
-
-    /// The first `major.minor` number after the program's name.
     static func versionNumber(in text: String) -> String? {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" })
             .first { $0.first?.isNumber == true && $0.contains(".") }

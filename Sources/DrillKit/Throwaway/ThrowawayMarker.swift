@@ -11,15 +11,12 @@ public struct ThrowawayMarker: Sendable, Codable, Equatable {
     public var scenario: String
     public var harnessPid: Int32
     public var createdAt: Date
-    /// Set when the folder belongs to a compose drill: `gc` takes that project down too.
-    public var composeProject: String?
 
-    public init(runId: String, scenario: String, harnessPid: Int32 = getpid(), createdAt: Date = Date(), composeProject: String? = nil) {
+    public init(runId: String, scenario: String, harnessPid: Int32 = getpid(), createdAt: Date = Date()) {
         self.runId = runId
         self.scenario = scenario
         self.harnessPid = harnessPid
         self.createdAt = createdAt
-        self.composeProject = composeProject
     }
 
     public func write(into directory: String) throws {
