@@ -54,15 +54,7 @@ extension DrillRunner {
     func stageInContainer(_ path: String, inspection: ArchiveInspection, _ target: ComposeTarget,
                           _ record: inout DrillRecord) async throws -> (any RestoreTools, ArchiveInspection, [String]) {
         let staged = try await target.stage(dump: path)
-        guard let version = await staged.tools.pgRestoreVersion() else {
-            throw StepFailure(finding: RestoreFindings.toolMissing("pg_restore --version did not answer in \(staged.tools.place)"))
-        }
-        record.environment?.restoreToolVersion = "pg_restore \(version) (\(staged.tools.place))"
-        var listed = inspection
-        switch try await ArchiveInspector.list(inspection, tools: staged.tools, pgRestoreVersion: version) {
-        case .success(let value): listed = value
-        case .failure(let finding): throw StepFailure(finding: finding)
-        }
+        let (listed, version) = try await listArchive(inspection, with: staged.tools, &record)
         if let entries = listed.tocEntries { record.backup?.tocEntries = entries }
         return (staged.tools, listed, ["dump \(staged.delivery)", "pg_restore \(version) of \(staged.tools.place)"])
     }

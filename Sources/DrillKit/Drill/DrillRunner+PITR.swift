@@ -62,11 +62,7 @@ extension DrillRunner {
         }
         // A compose drill recovers with the database container's own PostgreSQL.
         if scenario.environment.kind == .local {
-            do {
-                state.binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
-            } catch {
-                throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
-            }
+            state.binaries = try locateLocalBinaries()
         }
         state.recovery = RecoverySetup(base: base, archive: archive, target: spec.target)
         let target = Self.describe(spec.target)

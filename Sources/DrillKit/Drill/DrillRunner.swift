@@ -333,22 +333,9 @@ public final class DrillRunner: Sendable {
         // A local drill lists the archive with this host's pg_restore now; a compose drill
         // with the database container's, once that container runs (the restore step).
         if scenario.environment.kind == .local {
-            let binaries: PostgresBinaries
-            do {
-                binaries = try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
-            } catch {
-                throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
-            }
+            let binaries = try locateLocalBinaries()
             state.binaries = binaries
-            let tools = LocalRestoreTools(binaries: binaries, environment: [:], dumpPath: path)
-            guard let restoreVersion = await tools.pgRestoreVersion() else {
-                throw StepFailure(finding: RestoreFindings.toolMissing("\(binaries.pgRestore) --version did not answer"))
-            }
-            record.environment?.restoreToolVersion = "pg_restore \(restoreVersion) (\(binaries.directory))"
-            switch try await ArchiveInspector.list(inspection, tools: tools, pgRestoreVersion: restoreVersion) {
-            case .success(let value): inspection = value
-            case .failure(let finding): throw StepFailure(finding: finding)
-            }
+            (inspection, _) = try await listArchive(inspection, with: LocalRestoreTools(binaries: binaries, environment: [:], dumpPath: path), &record)
         }
         state.inspection = inspection
         identity.format = inspection.format.rawValue
@@ -600,6 +587,29 @@ public final class DrillRunner: Sendable {
     /// The manifest's UTC time when the manifest is bound to this exact dump by its sha256;
     /// else the archive header (local time without zone, see ArchiveHeader); else plain
     /// pg_dump's `Started on`; else the file's modification time, the weakest evidence.
+    /// This host's PostgreSQL programs, for a local target; not finding them is a finding.
+    func locateLocalBinaries() throws -> PostgresBinaries {
+        do {
+            return try PostgresBinaries.locate(configured: scenario.environment.local.postgresBin)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
+        }
+    }
+
+    /// Lists the archive with the pg_restore of `tools` and records which one; a listing
+    /// problem (a truncated archive, a format too new) is a finding.
+    func listArchive(_ inspection: ArchiveInspection, with tools: any RestoreTools,
+                     _ record: inout DrillRecord) async throws -> (ArchiveInspection, pgRestoreVersion: String) {
+        guard let version = await tools.pgRestoreVersion() else {
+            throw StepFailure(finding: RestoreFindings.toolMissing("pg_restore --version did not answer in \(tools.place)"))
+        }
+        record.environment?.restoreToolVersion = "pg_restore \(version) (\(tools.place))"
+        switch try await ArchiveInspector.list(inspection, tools: tools, pgRestoreVersion: version) {
+        case .success(let listed): return (listed, version)
+        case .failure(let finding): throw StepFailure(finding: finding)
+        }
+    }
+
     static func readManifest(_ path: String) throws -> Manifest {
         do {
             return try JSONDecoder.drill.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
