@@ -93,9 +93,15 @@ extension DrillRunner {
         do {
             try await project.up(services, timeoutSeconds: wait)
         } catch {
-            // A crash says most; otherwise compose's own words (a pull, a port clash, a
+            // A crash says most, and a crash-looping container is back up part of the time, so
+            // look a few times; otherwise compose's own words (a pull, a port clash, a
             // healthcheck that never passed) from `up`.
-            let why = await app.exitDescription() ?? "\(error)"
+            var crash: String?
+            for attempt in 0..<4 where crash == nil {
+                if attempt > 0 { try? await Task.sleep(for: .milliseconds(300)) }
+                crash = await app.exitDescription()
+            }
+            let why = crash ?? "\(error)"
             let lines = await app.recentLines()
             throw StepFailure(.error, "the app services did not come up within \(wait)s (\(why)); \(AppBoot.keyHint). Their last lines:\n"
                               + AppBoot.quote(lines, secrets: secrets))
