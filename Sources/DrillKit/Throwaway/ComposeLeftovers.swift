@@ -65,22 +65,13 @@ enum ComposeLeftovers {
                 outcome.removed.append("would remove \(label)")
                 continue
             }
-            let down = try? await CommandRunner.run(Command("docker", ["compose", "-p", project.name, "down", "--volumes",
-                                                                       "--remove-orphans", "--timeout", "5"]))
-            // What compose did not take (a volume still in use a moment ago, a network of a
-            // half-created project) goes by its run label.
-            let runFilter = "label=\(ComposeTarget.runLabel)=\(project.runId)"
-            for (list, remove) in [(["ps", "--all", "--quiet"], ["rm", "--force", "--volumes"]), (["volume", "ls", "--quiet"], ["volume", "rm", "--force"]),
-                                   (["network", "ls", "--quiet"], ["network", "rm"])] {
-                let ids = (try? await CommandRunner.run(Command("docker", list + ["--filter", runFilter])))?
-                    .standardOutput.split(separator: "\n").map(String.init) ?? []
-                if !ids.isEmpty { _ = try? await CommandRunner.run(Command("docker", remove + ids)) }
-            }
-            let remaining = await ComposeProject.labelled(runFilter.replacingOccurrences(of: "label=", with: ""))
-            if remaining.isEmpty {
-                outcome.removed.append("removed \(label)" + (down?.succeeded == true ? " (docker compose down --volumes)" : ""))
+            // No compose file: the project's label is enough for `down` and the sweep.
+            let (actions, leftovers) = await ComposeProject(name: project.name, files: [], variables: [:])
+                .tearDown(alsoLabelled: [ComposeTarget.runLabel + "=" + project.runId])
+            if leftovers.isEmpty {
+                outcome.removed.append("removed \(label)" + (actions.first.map { " (\($0))" } ?? ""))
             } else {
-                outcome.problems.append("\(label): still there: " + remaining.joined(separator: ", "))
+                outcome.problems.append("\(label): still there: " + leftovers.joined(separator: ", "))
             }
         }
     }

@@ -236,8 +236,9 @@ public struct ComposeProject: Sendable {
 
     // MARK: Teardown
 
-    /// `down -v --remove-orphans`, then proof: what still carries the project's label (or any
-    /// of `alsoLabelled`, checked at the same time).
+    /// `down -v --remove-orphans`, then whatever compose did not take (a volume still in use a
+    /// moment ago, a network of a half-created project) by label, then proof: what still
+    /// carries the project's label (or any of `alsoLabelled`, checked at the same time).
     public func tearDown(alsoLabelled: [String] = []) async -> (actions: [String], leftovers: [String]) {
         var actions: [String] = [], leftovers: [String] = []
         do {
@@ -246,15 +247,18 @@ public struct ComposeProject: Sendable {
                 // Compose files it cannot read any more: the project's label is enough to find what to remove.
                 output = try await CommandRunner.run(Command("docker", ["compose", "-p", name, "down", "--volumes", "--remove-orphans", "--timeout", "10"]))
             }
-            if output.succeeded {
-                actions.append("docker compose -p \(name) down --volumes --remove-orphans")
-            } else {
-                leftovers.append("docker compose down failed: \(output.errorTail())")
-            }
+            // A failed `down` is not itself a leftover: the sweep and the label check below
+            // say whether anything remains.
+            actions.append(output.succeeded ? "docker compose -p \(name) down --volumes --remove-orphans"
+                                            : "docker compose down failed (\(output.errorTail())); removing by label")
         } catch {
-            leftovers.append("docker compose down could not run: \(error)")
+            actions.append("docker compose down could not run (\(error)); removing by label")
         }
         let labels = [Self.projectLabel + "=" + name] + alsoLabelled
+        for label in labels {
+            let swept = await Self.removeLabelled(label)
+            if !swept.isEmpty { actions.append("removed what down left, by label \(label): " + swept.joined(separator: ", ")) }
+        }
         let remaining = await withTaskGroup(of: (Int, [String]).self) { group in
             for (index, label) in labels.enumerated() { group.addTask { (index, await Self.labelled(label)) } }
             var found = Array(repeating: [String](), count: labels.count)
@@ -272,6 +276,22 @@ public struct ComposeProject: Sendable {
     }
 
     public static let projectLabel = "com.docker.compose.project"
+
+    /// Force-removes containers, then volumes, then networks carrying `label`; says what went.
+    static func removeLabelled(_ label: String) async -> [String] {
+        var removed: [String] = []
+        for (kind, list, remove) in [("container", ["ps", "--all", "--quiet"], ["rm", "--force", "--volumes"]),
+                                     ("volume", ["volume", "ls", "--quiet"], ["volume", "rm", "--force"]),
+                                     ("network", ["network", "ls", "--quiet"], ["network", "rm"])] {
+            let ids = (try? await CommandRunner.run(Command("docker", list + ["--filter", "label=" + label])))?
+                .standardOutput.split(separator: "\n").map(String.init) ?? []
+            guard !ids.isEmpty else { continue }
+            if (try? await CommandRunner.run(Command("docker", remove + ids)))?.succeeded == true {
+                removed += ids.map { "\(kind) \($0)" }
+            }
+        }
+        return removed
+    }
 
     public static func labelled(project: String) async -> [String] {
         await labelled(projectLabel + "=" + project)
