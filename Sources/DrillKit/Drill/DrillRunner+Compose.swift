@@ -151,12 +151,8 @@ extension DrillRunner {
     /// Keeps the app's last lines as evidence, then takes the project down. Detached: a drill
     /// stopped by a signal or its deadline is cancelled, and the teardown must still run.
     func tearDownCompose(_ target: ComposeTarget, app: ComposeApp?, _ teardown: inout TeardownRecord, _ record: inout DrillRecord) async {
-        let secrets = self.secrets
         if let app {
-            let lines = await Task.detached { await app.recentLines() }.value
-            if let index = record.steps.firstIndex(where: { $0.id == "app" }) {
-                record.steps[index].evidence += lines.suffix(Self.appLogEvidenceLines).map { "log: " + secrets.redact($0) }
-            }
+            keepAppLog(await Task.detached { await app.recentLines() }.value, in: &record)
         }
         let outcome = await Task.detached { await target.tearDown() }.value
         teardown.actions += outcome.actions

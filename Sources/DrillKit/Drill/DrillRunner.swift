@@ -506,10 +506,7 @@ public final class DrillRunner: Sendable {
         if let app = state.app {
             await app.stop()
             teardown.actions.append("app stopped (\(app.exit ?? "still running"))")
-            // The app's own words are evidence of its boot: kept with its step, redacted.
-            if let index = record.steps.firstIndex(where: { $0.id == "app" }) {
-                record.steps[index].evidence += app.lastLines.suffix(Self.appLogEvidenceLines).map { "log: " + secrets.redact($0) }
-            }
+            keepAppLog(app.lastLines, in: &record)
             state.app = nil
         }
         if let file = state.masterKey?.file {
@@ -587,6 +584,12 @@ public final class DrillRunner: Sendable {
     /// The manifest's UTC time when the manifest is bound to this exact dump by its sha256;
     /// else the archive header (local time without zone, see ArchiveHeader); else plain
     /// pg_dump's `Started on`; else the file's modification time, the weakest evidence.
+    /// The app's own last words are evidence of its boot: kept with its step, redacted.
+    func keepAppLog(_ lines: [String], in record: inout DrillRecord) {
+        guard let index = record.steps.firstIndex(where: { $0.id == "app" }) else { return }
+        record.steps[index].evidence += lines.suffix(Self.appLogEvidenceLines).map { "log: " + secrets.redact($0) }
+    }
+
     /// This host's PostgreSQL programs, for a local target; not finding them is a finding.
     func locateLocalBinaries() throws -> PostgresBinaries {
         do {
