@@ -12,10 +12,14 @@ struct ComposeFaultTests {
     static func messages(_ record: DrillRecord) -> String { TargetParityTests.messages(record) }
 
     /// The repository's compose file with `edit` applied to its text.
+    /// A copy of the stack's compose file with one deliberate fault; an edit that matches
+    /// nothing (the stack changed) fails the test instead of testing the healthy stack.
     static func composeFile(in scratch: ScratchFolder, _ name: String, edit: (String) -> String) throws -> String {
         let text = try String(contentsOfFile: ComposeEngine.composeFile, encoding: .utf8)
+        let edited = edit(text)
+        try #require(edited != text, "the edit for \(name) changed nothing in \(ComposeEngine.composeFile)")
         let path = scratch.file(name)
-        try edit(text).write(toFile: path, atomically: true, encoding: .utf8)
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -79,6 +83,9 @@ struct ComposeFaultTests {
             #expect(record.checks.map(\.verdict) == [.pass, .pass, .pass, .pass])
             let override = try #require(record.step("target")?.evidence.first { $0.hasPrefix("compose files:") })
             #expect(override.contains("compose.override.json"))
+            // The key went in by environment only: no file was copied into any container.
+            #expect(record.step("master_key")?.message?.contains("MASTER_KEY") == true, "\(Self.messages(record))")
+            #expect(record.step("app")?.evidence.contains { $0.hasPrefix("key in ") } == false, "\(record.step("app")?.evidence ?? [])")
             await expectNothingLeft(record, "env key")
         }
     }
