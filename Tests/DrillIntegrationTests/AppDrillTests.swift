@@ -112,11 +112,6 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/tmp/restore-drill-\(record.runId)"), "\(label)", sourceLocation: sourceLocation)
     }
 
-    func messages(_ record: DrillRecord) -> String {
-        (record.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" }
-            + record.checks.map { "\($0.kind): \($0.verdict) \($0.message ?? "")" }).joined(separator: "\n")
-    }
-
     @Test func theRightKeyDecryptedWithAgeBootsTheAppAndBothProofsPass() async throws {
         try await withFixture { fixture in
             let (sealed, identity) = try await fixture.ageEncrypted(Self.keyA, name: "key-a")
@@ -124,11 +119,11 @@ import Testing
                 key: MasterKeySpec(source: .file(sealed), decrypt: .age(identity: .file(identity)),
                                    install: .file(service: nil, path: "/data/master.key")),
                 start: fixture.serve())
-            #expect(record.exitCode == 0, "\(messages(record))")
+            #expect(record.exitCode == 0, "\(record.outline)")
             #expect(record.step("master_key")?.verdict == .pass)
             #expect(record.step("master_key")?.evidence.contains("decrypted with age") == true)
             #expect(record.step("app")?.verdict == .pass)
-            #expect(record.checks.map(\.verdict) == [.pass, .pass], "\(messages(record))")
+            #expect(record.checks.map(\.verdict) == [.pass, .pass], "\(record.outline)")
             #expect(record.teardown?.actions.contains("master key file removed") == true)
             #expect(record.step("app")?.evidence.contains { $0.hasPrefix("log: refstore") && $0.contains("listening on") } == true)
             let reports = try ReportWriter.write(record, to: fixture.scratch.path, formats: ReportFormat.allCases)
@@ -151,14 +146,14 @@ import Testing
             let healthy = await fixture.drill(key: key, start: start, extraChecks: [Fixture.testOrder])
             let order = try #require(healthy.checks.last)
             #expect(order.kind == "test_order")
-            #expect(order.verdict == .pass, "\(messages(healthy))")
+            #expect(order.verdict == .pass, "\(healthy.outline)")
             #expect(order.message?.contains("follows production's latest") == true)
             #expect(order.observations.allSatisfy { $0.ok })
             #expect(healthy.exitCode == 0)
 
             let ahead = await fixture.drill(key: key, start: start, dump: fixture.counterAheadDump, extraChecks: [Fixture.testOrder])
             let broken = try #require(ahead.checks.last)
-            #expect(broken.verdict == .fail, "\(messages(ahead))")
+            #expect(broken.verdict == .fail, "\(ahead.outline)")
             #expect(broken.message?.contains("the counter is ahead") == true, "\(broken.message ?? "")")
             #expect(ahead.checks.dropLast().allSatisfy { $0.verdict == .pass }, "only the test order notices")
             expectNothingLeft(ahead, "counter ahead")
@@ -171,13 +166,13 @@ import Testing
             let key = MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .environment("MASTER_KEY"))
             let start = [fixture.refstore, "serve", "--http-port", "{{port}}"]
             let migrated = await fixture.drill(key: key, start: start, migrate: [fixture.refstore, "migrate"])
-            #expect(migrated.step("app")?.verdict == .pass, "\(messages(migrated))")
+            #expect(migrated.step("app")?.verdict == .pass, "\(migrated.outline)")
             #expect(migrated.step("app")?.evidence.contains { $0.hasPrefix("migrate:") && $0.contains("exit code 0") } == true)
 
             let failed = await fixture.drill(key: key, start: start,
                                              migrate: ["/bin/sh", "-c", "echo 'migration 0012_add_vat failed: column exists' >&2; exit 1"])
             #expect(failed.step("app")?.verdict == .error)
-            #expect(failed.step("app")?.message?.contains("the migrate command failed (exit code 1)") == true, "\(messages(failed))")
+            #expect(failed.step("app")?.message?.contains("the migrate command failed (exit code 1)") == true, "\(failed.outline)")
             #expect(failed.step("app")?.message?.contains("0012_add_vat failed") == true)
             expectNothingLeft(failed, "failed migration")
         }
@@ -195,7 +190,7 @@ import Testing
                 .http(HTTPCheckSpec(url: "http://{{storefront:4321}}/health", json: ["db": .string("down")])),
             ])
             let http = record.checks.filter { $0.kind == "http" }
-            #expect(http.map(\.verdict) == [.pass, .fail, .fail], "\(messages(record))")
+            #expect(http.map(\.verdict) == [.pass, .fail, .fail], "\(record.outline)")
             #expect(http[1].message?.contains("answered 404, not 200") == true, "\(http[1].message ?? "")")
             #expect(http[2].message?.contains("did not answer the expected JSON") == true, "\(http[2].message ?? "")")
             #expect(record.exitCode == 1)
@@ -208,8 +203,8 @@ import Testing
             let record = await fixture.drill(
                 key: MasterKeySpec(source: .file(try fixture.write("key-b", Self.keyB)), install: .environment("MASTER_KEY")),
                 start: [fixture.refstore, "serve", "--http-port", "{{port}}"])
-            #expect(record.step("app")?.verdict == .pass, "\(messages(record))")
-            #expect(record.checks.map(\.verdict) == [.fail, .fail], "\(messages(record))")
+            #expect(record.step("app")?.verdict == .pass, "\(record.outline)")
+            #expect(record.checks.map(\.verdict) == [.fail, .fail], "\(record.outline)")
             #expect(record.checks[0].message?.contains("the master key most likely does not match the data") == true)
             #expect(record.checks[1].message?.contains("authentication tag does not verify") == true)
             #expect(record.exitCode == 1)
@@ -225,7 +220,7 @@ import Testing
                 start: fixture.serve(keyFile: "/nonexistent/master.key"))
             let app = try #require(record.step("app"))
             #expect(app.verdict == .error)
-            #expect(app.message?.contains("env validation failed: MASTER_KEY is not set") == true, "\(messages(record))")
+            #expect(app.message?.contains("env validation failed: MASTER_KEY is not set") == true, "\(record.outline)")
             #expect(app.message?.contains("the master key did not make it onto the host") == true)
             #expect(record.checks[0].verdict == .error)
             #expect(record.exitCode == 2)
@@ -239,7 +234,7 @@ import Testing
                 key: MasterKeySpec(source: .file(try fixture.write("zero", Self.zeroKey)), install: .environment("MASTER_KEY")),
                 start: [fixture.refstore, "serve", "--http-port", "{{port}}"])
             #expect(record.step("app")?.verdict == .error)
-            #expect(record.step("app")?.message?.contains("all zero bytes") == true, "\(messages(record))")
+            #expect(record.step("app")?.message?.contains("all zero bytes") == true, "\(record.outline)")
             #expect(!(record.step("app")?.message?.contains(Self.zeroKey) ?? true))
             expectNothingLeft(record, "zero key")
         }
@@ -250,19 +245,19 @@ import Testing
             let key = MasterKeySpec(source: .file(try fixture.write("key-a", Self.keyA)), install: .environment("MASTER_KEY"))
             let crashed = await fixture.drill(key: key, start: ["/bin/sh", "-c", "echo starting up; echo 'fatal: boom' >&2; exit 3"])
             #expect(crashed.step("app")?.verdict == .error)
-            #expect(crashed.step("app")?.message?.contains("the app exited (exit code 3)") == true, "\(messages(crashed))")
+            #expect(crashed.step("app")?.message?.contains("the app exited (exit code 3)") == true, "\(crashed.outline)")
             #expect(crashed.step("app")?.message?.contains("fatal: boom") == true)
             expectNothingLeft(crashed, "crash")
 
             let stuck = await fixture.drill(key: key, start: ["/bin/sleep", "300"],
                                             ready: [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health"), timeoutSeconds: 2)])
             #expect(stuck.step("app")?.verdict == .error)
-            #expect(stuck.step("app")?.message?.contains("did not become healthy within 2s") == true, "\(messages(stuck))")
+            #expect(stuck.step("app")?.message?.contains("did not become healthy within 2s") == true, "\(stuck.outline)")
             #expect(processes(matching: ["/bin/sleep", "300"]).isEmpty, "the stuck app was not stopped")
             expectNothingLeft(stuck, "never healthy")
 
             let noisy = await fixture.drill(key: key, start: fixture.serve(keyFile: "/unused"), mustNotContain: ["listening on"])
-            #expect(noisy.step("app")?.verdict == .fail, "\(messages(noisy))")
+            #expect(noisy.step("app")?.verdict == .fail, "\(noisy.outline)")
             #expect(noisy.step("app")?.message?.contains("logs.must_not_contain") == true)
             expectNothingLeft(noisy, "forbidden log line")
         }
@@ -276,14 +271,14 @@ import Testing
                 key: MasterKeySpec(source: .file(try fixture.write("short", short)), install: .environment("MASTER_KEY")),
                 start: fixture.serve())
             #expect(shortRecord.step("master_key")?.verdict == .error)
-            #expect(shortRecord.step("master_key")?.message?.contains("decodes to 16 bytes, not 32") == true, "\(messages(shortRecord))")
-            #expect(!messages(shortRecord).contains(short))
+            #expect(shortRecord.step("master_key")?.message?.contains("decodes to 16 bytes, not 32") == true, "\(shortRecord.outline)")
+            #expect(!shortRecord.outline.contains(short))
 
             let (sealed, _) = try await fixture.ageEncrypted(Self.keyA, name: "still-sealed")
             let sealedRecord = await fixture.drill(key: MasterKeySpec(source: .file(sealed), install: .environment("MASTER_KEY")),
                                                    start: fixture.serve())
             #expect(sealedRecord.step("master_key")?.message?.contains("is it still encrypted? add master_key.decrypt") == true,
-                    "\(messages(sealedRecord))")
+                    "\(sealedRecord.outline)")
             expectNothingLeft(sealedRecord, "sealed key")
         }
     }
@@ -301,16 +296,16 @@ import Testing
             let right = await fixture.drill(
                 key: MasterKeySpec(source: .file(sealed), decrypt: .gpg(passphrase: .file(passphraseFile)), install: .environment("MASTER_KEY")),
                 start: fixture.serve())
-            #expect(right.step("master_key")?.verdict == .pass, "\(messages(right))")
+            #expect(right.step("master_key")?.verdict == .pass, "\(right.outline)")
             #expect(right.step("master_key")?.evidence.contains("decrypted with gpg") == true)
-            #expect(right.checks.map(\.verdict) == [.pass, .pass], "\(messages(right))")
+            #expect(right.checks.map(\.verdict) == [.pass, .pass], "\(right.outline)")
 
             let wrong = await fixture.drill(
                 key: MasterKeySpec(source: .file(sealed), decrypt: .gpg(passphrase: .file(try fixture.write("wrong", "not it"))),
                                    install: .environment("MASTER_KEY")),
                 start: fixture.serve())
             #expect(wrong.step("master_key")?.verdict == .error)
-            #expect(wrong.step("master_key")?.message?.contains("the gpg passphrase is wrong") == true, "\(messages(wrong))")
+            #expect(wrong.step("master_key")?.message?.contains("the gpg passphrase is wrong") == true, "\(wrong.outline)")
             #expect(processes(matching: ["gpg-agent", wrong.runId]).isEmpty, "gpg's agent outlived the drill")
             expectNothingLeft(wrong, "wrong passphrase")
         }
@@ -324,7 +319,7 @@ import Testing
                 key: MasterKeySpec(source: .file(sealed), decrypt: .age(identity: .file(otherIdentity)), install: .environment("MASTER_KEY")),
                 start: fixture.serve())
             #expect(record.step("master_key")?.verdict == .error)
-            #expect(record.step("master_key")?.message?.contains("the age identity does not match") == true, "\(messages(record))")
+            #expect(record.step("master_key")?.message?.contains("the age identity does not match") == true, "\(record.outline)")
             #expect(record.step("app")?.verdict == .skipped)
             #expect(record.exitCode == 2)
             expectNothingLeft(record, "wrong identity")
@@ -334,7 +329,7 @@ import Testing
                                    install: .environment("MASTER_KEY")),
                 start: fixture.serve())
             #expect(missing.step("master_key")?.message?.contains("no-such.identity is missing or unreadable") == true,
-                    "\(messages(missing))")
+                    "\(missing.outline)")
             expectNothingLeft(missing, "missing identity")
         }
     }

@@ -8,17 +8,6 @@ import Testing
 @Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
        .serialized, .timeLimit(.minutes(10)))
 struct ComposeEngineAccessTests {
-    func withDump<T: Sendable>(format: DumpFormat = .custom, _ body: (String, ScratchFolder) async throws -> T) async throws -> T {
-        let scratch = try ScratchFolder()
-        defer { scratch.remove() }
-        let dump = scratch.file("shop.\(format.rawValue)")
-        try await withTestPostgres { production in
-            try await production.execute(smallShopSQL)
-            try await production.dump(to: dump, format: format)
-        }
-        return try await body(dump, scratch)
-    }
-
     static func scenario(dump: String, reports: String, delivery: DumpDelivery = .auto) -> Scenario {
         var scenario = Scenario.testScenario(dump: dump, checks: [
             .sql(SQLCheckSpec(name: "orders restored", query: "SELECT count(*) FROM orders", expect: Comparison(op: .equal, operand: "2000"))),
@@ -51,7 +40,7 @@ struct ComposeEngineAccessTests {
     /// Copied in (what a remote engine gets) or bind-mounted, in every format: the same result.
     @Test(arguments: [(DumpFormat.custom, DumpDelivery.copy), (.directory, .copy), (.tar, .mount), (.plain, .copy)])
     func everyFormatRestoresInTheContainerMountedOrCopied(format: DumpFormat, delivery: DumpDelivery) async throws {
-        try await withDump(format: format) { dump, scratch in
+        try await withProductionDump(format: format) { dump, scratch in
             let record = await DrillRunner(scenario: Self.scenario(dump: dump, reports: scratch.path, delivery: delivery)).run()
             let restore = try #require(record.step("restore"))
             #expect(record.exitCode == 0, "\(record.steps.map { "\($0.id): \($0.message ?? "")" })")
@@ -64,7 +53,7 @@ struct ComposeEngineAccessTests {
 
     /// Run as an operator would, with the engine named only by a docker context.
     @Test func aDockerContextIsHonouredAndANamedEngineThatIsMissingIsAClearError() async throws {
-        try await withDump { dump, scratch in
+        try await withProductionDump { dump, scratch in
             let endpoint = await ComposeProject.endpoint()
             let context = "restore-drill-test-" + RandomToken.hex(bytes: 3)
             let created = try await CommandRunner.run(Command("docker", ["context", "create", context, "--docker", "host=\(endpoint)"]))
@@ -88,7 +77,7 @@ struct ComposeEngineAccessTests {
 
     /// A host whose `docker` has no compose plugin (Compose v1 era) is told what to install.
     @Test func composeV1AloneIsAClearError() async throws {
-        try await withDump { dump, scratch in
+        try await withProductionDump { dump, scratch in
             let bin = scratch.file("bin")
             try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
             // The docker CLI of a host with only docker-compose v1: `docker compose` is unknown.

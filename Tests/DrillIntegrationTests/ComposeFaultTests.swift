@@ -9,9 +9,6 @@ import Testing
 @Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
        .serialized, .timeLimit(.minutes(10)))
 struct ComposeFaultTests {
-    static func messages(_ record: DrillRecord) -> String { TargetParityTests.messages(record) }
-
-    /// The repository's compose file with `edit` applied to its text.
     /// A copy of the stack's compose file with one deliberate fault; an edit that matches
     /// nothing (the stack changed) fails the test instead of testing the healthy stack.
     static func composeFile(in scratch: ScratchFolder, _ name: String, edit: (String) -> String) throws -> String {
@@ -39,7 +36,7 @@ struct ComposeFaultTests {
             let record = await DrillRunner(scenario: scenario).run()
             let target = try #require(record.step("target"))
             #expect(target.verdict == .error, "\(target.evidence)")
-            #expect(target.message?.contains("the postgres container did not become healthy within 6s") == true, "\(Self.messages(record))")
+            #expect(target.message?.contains("the postgres container did not become healthy within 6s") == true, "\(record.outline)")
             #expect(record.step("restore")?.verdict == .skipped)
             #expect(record.exitCode == 2)
             await expectNothingLeft(record, "never healthy")
@@ -58,11 +55,11 @@ struct ComposeFaultTests {
             let record = await DrillRunner(scenario: scenario).run()
             let app = try #require(record.step("app"))
             #expect(app.verdict == .error)
-            #expect(app.message?.contains("api") == true && app.message?.contains("exit code 78") == true, "\(Self.messages(record))")
-            #expect(app.message?.contains("env validation failed: MASTER_KEY") == true, "\(Self.messages(record))")
+            #expect(app.message?.contains("api") == true && app.message?.contains("exit code 78") == true, "\(record.outline)")
+            #expect(app.message?.contains("env validation failed: MASTER_KEY") == true, "\(record.outline)")
             #expect(app.message?.contains("the master key did not make it onto the host") == true)
             // The database checks still run on the restored data; the app's cannot.
-            #expect(record.checks.map(\.verdict) == [.pass, .error, .error, .error], "\(Self.messages(record))")
+            #expect(record.checks.map(\.verdict) == [.pass, .error, .error, .error], "\(record.outline)")
             #expect(record.exitCode == 2)
             await expectNothingLeft(record, "crash loop")
         }
@@ -79,12 +76,12 @@ struct ComposeFaultTests {
             scenario.environment.compose = ComposeSpec(file: plain, databaseService: "postgres")
             let environment = ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret]
             let record = await DrillRunner(scenario: scenario, secrets: SecretStore(environment: environment)).run()
-            #expect(record.exitCode == 0, "\(Self.messages(record))")
+            #expect(record.exitCode == 0, "\(record.outline)")
             #expect(record.checks.map(\.verdict) == [.pass, .pass, .pass, .pass])
             let override = try #require(record.step("target")?.evidence.first { $0.hasPrefix("compose files:") })
             #expect(override.contains("compose.override.json"))
             // The key went in by environment only: no file was copied into any container.
-            #expect(record.step("master_key")?.message?.contains("MASTER_KEY") == true, "\(Self.messages(record))")
+            #expect(record.step("master_key")?.message?.contains("MASTER_KEY") == true, "\(record.outline)")
             #expect(record.step("app")?.evidence.contains { $0.hasPrefix("key in ") } == false, "\(record.step("app")?.evidence ?? [])")
             await expectNothingLeft(record, "env key")
         }

@@ -9,36 +9,15 @@ import Testing
        .serialized, .timeLimit(.minutes(10)))
 struct ComposeTeardownTests {
     static func scenario(in scratch: ScratchFolder, name: String, deadline: String? = nil) throws -> String {
-        let path = scratch.file("\(name).yml")
-        try """
-            version: 1
-            name: \(name)
-            objectives: { tier: baseline }
-            \(deadline.map { "deadline: \($0)" } ?? "")
-            environment:
+        try slowDrillScenario(in: scratch, name: name, environment: """
               kind: compose
               compose: { file: \(ComposeEngine.composeFile), database_service: postgres }
-              database: { name: shop, user: shop }
-            backup:
-              dump: big.dump
-              jobs: 1
-            checks:
-              - sql: { name: events exist, query: "SELECT count(*) FROM events", expect: "> 0" }
-            report:
-              dir: reports-\(name)
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+            """, deadline: deadline)
     }
 
     /// The docker client running pg_restore in the container for this scratch folder's dump.
     static func restoring() -> Bool {
         !processes(matching: ["docker", "compose", "exec", "pg_restore", "--dbname", "/restore-drill/backup/big.dump"]).isEmpty
-    }
-
-    static func record(in folder: String) throws -> DrillRecord {
-        let reports = try FileManager.default.contentsOfDirectory(atPath: folder)
-        let json = try #require(reports.first { $0.hasSuffix(".json") })
-        return try JSONDecoder.drill.decode(DrillRecord.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + json)))
     }
 
     static func projects(scenario: String) async -> [String] {
@@ -64,7 +43,7 @@ struct ComposeTeardownTests {
             harness.waitUntilExit()
 
             #expect(harness.terminationStatus == 2, "\(trigger):\n\(console())")
-            let record = try Self.record(in: scratch.file("reports-\(name)"))
+            let record = try DrillRecord.only(in: scratch.file("reports-\(name)"))
             #expect(record.verdict == .error)
             // The watchdog strikes wherever the drill is at 6 s: on a loaded machine that can be the target step.
             let interrupted = record.steps.first { $0.verdict == .error }

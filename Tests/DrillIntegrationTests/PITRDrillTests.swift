@@ -24,11 +24,6 @@ struct PITRDrillTests {
         return scenario
     }
 
-    static func messages(_ record: DrillRecord) -> String {
-        (record.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "") \($0.findings.map(\.code))" }
-            + record.checks.map { "\($0.kind): \($0.verdict) \($0.message ?? "")" }).joined(separator: "\n")
-    }
-
     @Test func aTargetBetweenTheWritesPassesAndEachBrokenArchiveOrTargetIsNamed() async throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
@@ -37,7 +32,7 @@ struct PITRDrillTests {
         let target = middle.addingTimeInterval(0.5)
 
         let healthy = await DrillRunner(scenario: Self.scenario(source, target: .time(target), reports: scratch.path)).run()
-        #expect(healthy.exitCode == 0, "\(Self.messages(healthy))")
+        #expect(healthy.exitCode == 0, "\(healthy.outline)")
         let restore = try #require(healthy.step("restore"))
         #expect(restore.title == "Recover to the target")
         #expect(restore.evidence.contains { $0.hasPrefix("WAL segments replayed: ") })
@@ -50,7 +45,7 @@ struct PITRDrillTests {
 
         // The same proof fails when recovery went past the target (latest replays the after row).
         let past = await DrillRunner(scenario: Self.scenario(source, target: .latest, reports: scratch.path)).run()
-        #expect(past.checks.map(\.verdict) == [.pass, .fail], "\(Self.messages(past))")
+        #expect(past.checks.map(\.verdict) == [.pass, .fail], "\(past.outline)")
         #expect(past.exitCode == 1)
 
         // Without the two-sided proof the drill is an error, never a pass.
@@ -58,26 +53,26 @@ struct PITRDrillTests {
             .sql(SQLCheckSpec(name: "events exist", query: "SELECT count(*) FROM events", expect: Comparison(op: .greater, operand: "0"))),
         ], reports: scratch.path)).run()
         #expect(unasserted.checks.map(\.verdict) == [.pass])
-        #expect(unasserted.step("pitr_assertions")?.message?.contains(DrillRunner.unassertedRecovery) == true, "\(Self.messages(unasserted))")
+        #expect(unasserted.step("pitr_assertions")?.message?.contains(DrillRunner.unassertedRecovery) == true, "\(unasserted.outline)")
         #expect(unasserted.exitCode == 2)
 
         let unreachable = await DrillRunner(scenario: Self.scenario(source, target: .time(Date().addingTimeInterval(3600)),
                                                                     reports: scratch.path)).run()
         let unreached = try #require(unreachable.step("restore"))
-        #expect(unreached.findings.map(\.code) == ["pitr-target-unreached"], "\(Self.messages(unreachable))")
+        #expect(unreached.findings.map(\.code) == ["pitr-target-unreached"], "\(unreachable.outline)")
         #expect(unreached.findings.first?.explanation.contains("The archive ends at \(try WALArchive(path: source.archive).segments.last ?? "?")") == true)
         #expect(unreachable.exitCode == 1)
         #expect(unreachable.teardown?.leftovers == [])
 
         let early = await DrillRunner(scenario: Self.scenario(source, target: .time(source.baseStarted.addingTimeInterval(-3600)),
                                                               reports: scratch.path)).run()
-        #expect(early.step("prepare")?.message?.contains("is before the base backup started") == true, "\(Self.messages(early))")
+        #expect(early.step("prepare")?.message?.contains("is before the base backup started") == true, "\(early.outline)")
         #expect(early.exitCode == 2)
 
         let (holed, removed) = try await source.archiveWithHole(in: scratch)
         let gap = await DrillRunner(scenario: Self.scenario(source, archive: holed, target: .time(target), reports: scratch.path)).run()
         let missing = try #require(gap.step("restore")?.findings.first)
-        #expect(missing.code == "wal-segment-missing", "\(Self.messages(gap))")
+        #expect(missing.code == "wal-segment-missing", "\(gap.outline)")
         #expect(missing.title.contains(removed))
         #expect(gap.exitCode == 1)
         #expect(gap.teardown?.leftovers == [])
@@ -94,7 +89,7 @@ struct PITRDrillTests {
         let target = middle.addingTimeInterval(0.5)
 
         let healthy = await DrillRunner(scenario: Self.scenario(source, target: .time(target), reports: scratch.path, kind: .compose)).run()
-        #expect(healthy.exitCode == 0, "\(Self.messages(healthy))")
+        #expect(healthy.exitCode == 0, "\(healthy.outline)")
         #expect(healthy.step("restore")?.evidence.contains { $0.contains("recovery stopping before commit") } == true)
         let rpo = try #require(healthy.rpo?.measuredSeconds)
         #expect(abs(rpo - target.timeIntervalSince(middle)) < 0.05, "RPO \(rpo)")
@@ -102,16 +97,16 @@ struct PITRDrillTests {
         #expect(await ComposeProject.labelled(ComposeTarget.runLabel + "=" + healthy.runId).isEmpty)
 
         let past = await DrillRunner(scenario: Self.scenario(source, target: .latest, reports: scratch.path, kind: .compose)).run()
-        #expect(past.checks.map(\.verdict) == [.pass, .fail], "\(Self.messages(past))")
+        #expect(past.checks.map(\.verdict) == [.pass, .fail], "\(past.outline)")
 
         let unreachable = await DrillRunner(scenario: Self.scenario(source, target: .time(Date().addingTimeInterval(3600)),
                                                                     reports: scratch.path, kind: .compose)).run()
-        #expect(unreachable.step("restore")?.findings.map(\.code) == ["pitr-target-unreached"], "\(Self.messages(unreachable))")
+        #expect(unreachable.step("restore")?.findings.map(\.code) == ["pitr-target-unreached"], "\(unreachable.outline)")
         #expect(unreachable.exitCode == 1)
 
         let (holed, removed) = try await source.archiveWithHole(in: scratch)
         let gap = await DrillRunner(scenario: Self.scenario(source, archive: holed, target: .time(target), reports: scratch.path, kind: .compose)).run()
-        #expect(gap.step("restore")?.findings.map(\.code) == ["wal-segment-missing"], "\(Self.messages(gap))")
+        #expect(gap.step("restore")?.findings.map(\.code) == ["wal-segment-missing"], "\(gap.outline)")
         #expect(gap.step("restore")?.findings.first?.title.contains(removed) == true)
         #expect(gap.teardown?.leftovers == [])
     }
@@ -139,7 +134,7 @@ struct PITRDrillTests {
         for (source, code, says) in cases {
             let record = await DrillRunner(scenario: Self.scenario(source, target: .latest, reports: scratch.path)).run()
             let prepare = try #require(record.step("prepare"))
-            #expect(prepare.findings.map(\.code) == [code], "\(Self.messages(record))")
+            #expect(prepare.findings.map(\.code) == [code], "\(record.outline)")
             #expect(prepare.findings.first?.detail?.contains(says) == true, "\(prepare.findings)")
             #expect(record.exitCode == 1)
             #expect(record.step("restore")?.verdict == .skipped)

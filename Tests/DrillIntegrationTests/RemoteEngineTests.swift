@@ -48,9 +48,7 @@ struct RemoteEngineTests {
                 "DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret,
             ]))
             #expect(run.exitCode == 0, "\(run.standardOutput)\(run.standardError)")
-            let reports = try FileManager.default.contentsOfDirectory(atPath: fixture.scratch.file("reports"))
-            let json = try #require(reports.first { $0.hasSuffix(".json") })
-            let record = try JSONDecoder.drill.decode(DrillRecord.self, from: Data(contentsOf: URL(fileURLWithPath: fixture.scratch.file("reports/" + json))))
+            let record = try DrillRecord.only(in: fixture.scratch.file("reports"))
             #expect(record.environment?.containerEngine?.hasPrefix(ssh.endpoint) == true)
             #expect(record.step("restore")?.evidence.contains { $0.contains("docker compose cp (the engine at \(ssh.endpoint) is not on this machine)") } == true,
                     "\(record.step("restore")?.evidence ?? [])")

@@ -9,18 +9,6 @@ import Testing
         await DrillRunner(scenario: scenario).run()
     }
 
-    private func withProductionDump<T: Sendable>(format: DumpFormat = .custom, sql: String = smallShopSQL,
-                                                 _ body: (String, ScratchFolder) async throws -> T) async throws -> T {
-        let scratch = try ScratchFolder()
-        defer { scratch.remove() }
-        let dumpPath = scratch.file("db.\(format.rawValue)")
-        try await withTestPostgres { production in
-            try await production.execute(sql)
-            try await production.dump(to: dumpPath, format: format)
-        }
-        return try await body(dumpPath, scratch)
-    }
-
     @Test(arguments: [DumpFormat.custom, .directory, .tar, .plain])
     func healthyDumpRestoresInEveryFormat(format: DumpFormat) async throws {
         try await withProductionDump(format: format) { dump, _ in

@@ -61,11 +61,6 @@ struct TargetParityTests {
         Outcome(exitCode: record.exitCode, findings: record.steps.flatMap { $0.findings.map(\.code) }, checks: record.checks.map(\.verdict))
     }
 
-    static func messages(_ record: DrillRecord) -> String {
-        (record.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" }
-            + record.checks.map { "\($0.kind): \($0.verdict) \($0.message ?? "")" }).joined(separator: "\n")
-    }
-
     @Test(arguments: Case.allCases)
     func theSameBackupGetsTheSameVerdictOnBothTargets(_ backup: Case) async throws {
         try await AppDrillTests().withFixture { fixture in
@@ -86,7 +81,7 @@ struct TargetParityTests {
                 let record = await DrillRunner(scenario: try Self.scenario(kind, fixture: fixture, dump: dump, key: key),
                                                secrets: SecretStore(environment: environment)).run()
                 records[kind] = record
-                #expect(Self.outcome(record) == Self.expected(backup), "\(kind.rawValue):\n\(Self.messages(record))")
+                #expect(Self.outcome(record) == Self.expected(backup), "\(kind.rawValue):\n\(record.outline)")
                 #expect(record.teardown?.leftovers == [], "\(kind.rawValue)")
             }
             let local = try #require(records[.local]), compose = try #require(records[.compose])

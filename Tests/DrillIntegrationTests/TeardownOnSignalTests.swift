@@ -8,23 +8,7 @@ import Testing
     /// The slow dump and a local scenario that restores it.
     private static func writeSlowDrill(in scratch: ScratchFolder, name: String) async throws -> String {
         try await writeSlowDump(in: scratch)
-        let scenario = scratch.file("\(name).yml")
-        try """
-            version: 1
-            name: \(name)
-            objectives: { tier: baseline }
-            environment:
-              kind: local
-              database: { name: shop, user: shop }
-            backup:
-              dump: big.dump
-              jobs: 1
-            checks:
-              - sql: { name: events exist, query: "SELECT count(*) FROM events", expect: "> 0" }
-            report:
-              dir: reports
-            """.write(toFile: scenario, atomically: true, encoding: .utf8)
-        return scenario
+        return try slowDrillScenario(in: scratch, name: name, environment: "  kind: local")
     }
 
     private static func targetFolders(scenario name: String) -> [String] {
@@ -54,9 +38,8 @@ import Testing
         #expect(Self.targetFolders(scenario: drillName).isEmpty)
         #expect(processes(matching: ["pg_restore", "--dbname", scratch.file("big.dump")]).isEmpty)
 
-        let reports = try FileManager.default.contentsOfDirectory(atPath: scratch.file("reports"))
-        let json = try #require(reports.first { $0.hasSuffix(".json") })
-        let record = try JSONDecoder.drill.decode(DrillRecord.self, from: Data(contentsOf: URL(fileURLWithPath: scratch.file("reports/" + json))))
+        let reports = try FileManager.default.contentsOfDirectory(atPath: scratch.file("reports-\(drillName)"))
+        let record = try DrillRecord.only(in: scratch.file("reports-\(drillName)"))
         #expect(record.verdict == .error)
         #expect(record.exitCode == 2)
         #expect(record.summary.contains(name))

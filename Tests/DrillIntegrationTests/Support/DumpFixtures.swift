@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import DrillKit
 
 /// A folder for one test's dumps, removed at the end.
@@ -72,6 +73,12 @@ extension Scenario {
 
 extension DrillRecord {
     func step(_ id: String) -> StepRecord? { steps.first { $0.id == id } }
+
+    /// Each step and check with its verdict, message and findings: what a failed expectation prints.
+    var outline: String {
+        (steps.map { "\($0.id): \($0.verdict) \($0.message ?? "") \($0.findings.map(\.code))" }
+            + checks.map { "\($0.kind): \($0.verdict) \($0.message ?? "")" }).joined(separator: "\n")
+    }
 }
 
 /// A small shop schema with data, enough to restore meaningfully.
@@ -81,3 +88,49 @@ let smallShopSQL = """
     INSERT INTO customers (email) SELECT 'c' || g || '@example.test' FROM generate_series(1, 200) g;
     INSERT INTO orders (customer_id, currency, total_cents) SELECT 1 + g % 200, (ARRAY['EUR','USD','GBP'])[1 + g % 3], 100 + g * 7 FROM generate_series(1, 2000) g;
     """
+
+/// A scratch folder holding a dump of a real PostgreSQL database filled by `sql`, for as long
+/// as `body` runs.
+func withProductionDump<T: Sendable>(format: DumpFormat = .custom, sql: String = smallShopSQL,
+                                     _ body: (String, ScratchFolder) async throws -> T) async throws -> T {
+    let scratch = try ScratchFolder()
+    defer { scratch.remove() }
+    let dumpPath = scratch.file("db.\(format.rawValue)")
+    try await withTestPostgres { production in
+        try await production.execute(sql)
+        try await production.dump(to: dumpPath, format: format)
+    }
+    return try await body(dumpPath, scratch)
+}
+
+/// A scenario restoring `big.dump` (see `writeSlowDump`) with one job, on the given
+/// environment (`kind: local`, or a compose block), reporting to `reports-<name>`.
+func slowDrillScenario(in scratch: ScratchFolder, name: String, environment: String, deadline: String? = nil) throws -> String {
+    let path = scratch.file("\(name).yml")
+    try """
+        version: 1
+        name: \(name)
+        objectives: { tier: baseline }
+        \(deadline.map { "deadline: \($0)" } ?? "")
+        environment:
+        \(environment)
+          database: { name: shop, user: shop }
+        backup:
+          dump: big.dump
+          jobs: 1
+        checks:
+          - sql: { name: events exist, query: "SELECT count(*) FROM events", expect: "> 0" }
+        report:
+          dir: reports-\(name)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+extension DrillRecord {
+    /// The one drill record a run wrote into `folder`, read the way history reads it.
+    static func only(in folder: String) throws -> DrillRecord {
+        let records = try RecordFolder.read(folder).records
+        try #require(records.count == 1, "expected one record in \(folder), found \(records.map(\.fileName))")
+        return records[0].record
+    }
+}
