@@ -6,9 +6,9 @@ import Testing
 /// are the contract a pipeline gates on, so each is shown both ways.
 @Suite struct EvidenceCommandTests {
     @Test func keygenThenVerifyReportAndHistoryGateByExitCode() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-cli-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let folder = scratch.path
 
         let keygen = try await HarnessBinary.run(["keygen", "--out", folder + "/signing.pem"])
         #expect(keygen.exitCode == 0, "\(keygen.standardError)")
@@ -54,9 +54,9 @@ import Testing
     }
 
     @Test func runRefusesAKeyOthersCanReadBeforeTheDrillStarts() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-key-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let folder = scratch.path
         try SigningKey.generate().write(privateKeyTo: folder + "/open.pem")
         chmod(folder + "/open.pem", 0o644)
         let result = try await HarnessBinary.run(["run", "no-such-scenario.yml", "--signing-key", folder + "/open.pem"])

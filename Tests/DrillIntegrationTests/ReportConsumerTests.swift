@@ -21,7 +21,7 @@ struct ReportConsumerTests {
 
         init() throws {
             try ReportConsumers.requireInstalled()
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("consumers-\(UUID().uuidString)").path
+            directory = try ScratchFolder().path
             let first = ISO8601.date(from: "2026-08-01T02:15:00Z")!
             for month in 0..<3 {
                 let record = Reports.drill(started: first.addingTimeInterval(Double(month) * 31 * 86400), month: month, failing: month == 2)

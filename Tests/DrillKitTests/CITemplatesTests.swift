@@ -10,11 +10,7 @@ import Yams
     private static let overdueWorkflow = "examples/ci/github-actions/restore-drill-overdue.yml"
     private static let gitlabPipeline = "examples/ci/gitlab/.gitlab-ci.yml"
 
-    /// This file is Tests/DrillKitTests/CITemplatesTests.swift: the package root is two folders up.
-    private static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-    }
+    private static var packageRoot: URL { ScenarioFixtures.packageRoot }
 
     // MARK: GitHub Actions
 

@@ -67,8 +67,7 @@ import Testing
 /// cannot leave them behind.
 @Suite struct ShippedScenariosTests {
     @Test func everyShippedScenarioLoads() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Scenarios").path
+        let root = ScenarioFixtures.packageRoot.appendingPathComponent("Scenarios").path
         let files = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasSuffix(".yml") }.sorted()
         #expect(files.contains("sovecom-monthly.yml") && files.contains("sovecom-pitr.yml") && files.contains("demo-local.yml"))
         for file in files {

@@ -40,6 +40,11 @@ enum ScenarioFixtures {
     }
 
     /// A valid scenario's opening, for detail tests to append checks or sections to.
+    /// This file is Tests/DrillKitTests/ScenarioFixtures.swift: the package root is two folders up.
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
     static let validPreamble = """
         version: 1
         name: shop-nightly

@@ -9,11 +9,7 @@ import Foundation
 enum ReportConsumers {
     static let isRequired = ProcessInfo.processInfo.environment["CI"] == "true"
 
-    /// This file is Tests/DrillIntegrationTests/Support/ReportConsumers.swift.
-    static var packageRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-    }
+    static var packageRoot: String { HarnessBinary.packageRoot }
 
     static var venvBin: String {
         ProcessInfo.processInfo.environment["RESTORE_DRILL_TEST_TOOLS"] ?? packageRoot + "/.build-tools/venv/bin"
