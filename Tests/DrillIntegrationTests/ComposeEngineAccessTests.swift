@@ -58,20 +58,22 @@ struct ComposeEngineAccessTests {
             let context = "restore-drill-test-" + RandomToken.hex(bytes: 3)
             let created = try await CommandRunner.run(Command("docker", ["context", "create", context, "--docker", "host=\(endpoint)"]))
             try #require(created.succeeded, "\(created.errorTail())")
-            defer { Task { _ = try? await CommandRunner.run(Command("docker", ["context", "rm", "--force", context])) } }
             let file = try Self.writeScenario(named: "engine-context", dump: dump, in: scratch)
-            let run = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file],
-                                                          environment: ["DOCKER_HOST": nil, "DOCKER_CONTEXT": context]))
-            #expect(run.exitCode == 0, "\(run.standardOutput)\(run.standardError)")
-            #expect(run.standardOutput.contains("project down, nothing labelled with this run remains"), "\(run.standardOutput)")
+            try await withCleanup({ _ = try? await CommandRunner.run(Command("docker", ["context", "rm", "--force", context])) }) {
+                let run = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file],
+                                                              environment: ["DOCKER_HOST": nil, "DOCKER_CONTEXT": context]))
+                #expect(run.exitCode == 0, "\(run.standardOutput)\(run.standardError)")
+                #expect(run.standardOutput.contains("project down, nothing labelled with this run remains"), "\(run.standardOutput)")
+            }
 
             let gone = "restore-drill-gone-" + RandomToken.hex(bytes: 3)
             _ = try await CommandRunner.run(Command("docker", ["context", "create", gone, "--docker", "host=unix:///nonexistent/docker.sock"]))
-            defer { Task { _ = try? await CommandRunner.run(Command("docker", ["context", "rm", "--force", gone])) } }
-            let missing = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file],
-                                                              environment: ["DOCKER_HOST": nil, "DOCKER_CONTEXT": gone]))
-            #expect(missing.exitCode == 2)
-            #expect(missing.standardOutput.contains("no Docker engine answers at"), "\(missing.standardOutput)")
+            try await withCleanup({ _ = try? await CommandRunner.run(Command("docker", ["context", "rm", "--force", gone])) }) {
+                let missing = try await CommandRunner.run(Command(try HarnessBinary.path(), ["run", file],
+                                                                  environment: ["DOCKER_HOST": nil, "DOCKER_CONTEXT": gone]))
+                #expect(missing.exitCode == 2)
+                #expect(missing.standardOutput.contains("no Docker engine answers at"), "\(missing.standardOutput)")
+            }
         }
     }
 

@@ -67,22 +67,21 @@ struct ComposeTeardownTests {
         let bystander = ComposeProject(scenario: "bystander", runId: RandomToken.hex(bytes: 4), file: ComposeEngine.composeFile,
                                        variables: ["DRILL_DB_PASSWORD": RandomToken.hex(bytes: 8)])
         try await bystander.create(["postgres"])
-        defer { Task { _ = await bystander.tearDown() } }
+        try await withCleanup({ _ = await bystander.tearDown() }) {
+            let name = "compose-killed-\(RandomToken.hex(bytes: 3))"
+            let harness = try HarnessBinary.launch(["run", try Self.scenario(in: scratch, name: name)], output: scratch.file("console.txt"))
+            #expect(await waitUntil(seconds: 90, Self.restoring))
+            kill(harness.processIdentifier, SIGKILL)
+            harness.waitUntilExit()
+            let left = await Self.projects(scenario: name)
+            try #require(left.count == 1, "the killed harness's project should still be there")
 
-        let name = "compose-killed-\(RandomToken.hex(bytes: 3))"
-        let harness = try HarnessBinary.launch(["run", try Self.scenario(in: scratch, name: name)], output: scratch.file("console.txt"))
-        #expect(await waitUntil(seconds: 90, Self.restoring))
-        kill(harness.processIdentifier, SIGKILL)
-        harness.waitUntilExit()
-        let left = await Self.projects(scenario: name)
-        try #require(left.count == 1, "the killed harness's project should still be there")
-
-        let gc = try await HarnessBinary.run(["gc"])
-        #expect(gc.succeeded, "\(gc.standardOutput)\(gc.standardError)")
-        #expect(gc.standardOutput.contains("removed compose project \(left[0])"), "\(gc.standardOutput)")
-        #expect(await Self.projects(scenario: name).isEmpty)
-        #expect(await ComposeProject.labelled(project: left[0]).isEmpty)
-        #expect(await !ComposeProject.labelled(project: bystander.name).isEmpty, "gc touched a project it did not make")
-        _ = await bystander.tearDown()
+            let gc = try await HarnessBinary.run(["gc"])
+            #expect(gc.succeeded, "\(gc.standardOutput)\(gc.standardError)")
+            #expect(gc.standardOutput.contains("removed compose project \(left[0])"), "\(gc.standardOutput)")
+            #expect(await Self.projects(scenario: name).isEmpty)
+            #expect(await ComposeProject.labelled(project: left[0]).isEmpty)
+            #expect(await !ComposeProject.labelled(project: bystander.name).isEmpty, "gc touched a project it did not make")
+        }
     }
 }

@@ -14,19 +14,18 @@ struct PointInTimeRecoveryTests {
         let cluster = try await LocalCluster.createForRecovery(
             .init(runId: "pitr-" + RandomToken.hex(bytes: 4), scenario: "pitr-tests", superuser: "drill",
                   binaries: try PostgresBinaries.locate(configured: nil)), setup: setup)
-        defer { Task { _ = await cluster.tearDown() } }
-        do {
-            let outcome = try await cluster.recover(setup)
-            let connection = try await PostgresConnection.connect(cluster.connectionParameters(database: "drill"))
-            defer { connection.close() }
-            let labels = try await connection.query("SELECT label FROM events ORDER BY id").rows.compactMap { $0.first ?? nil }
-            // Promoted: it takes writes.
-            _ = try await connection.query("INSERT INTO events (label) VALUES ('drill')")
-            _ = await cluster.tearDown()
-            return (.success(outcome), labels)
-        } catch let failure as RecoveryFailure {
-            _ = await cluster.tearDown()
-            return (.failure(failure), [])
+        return try await withCleanup({ _ = await cluster.tearDown() }) {
+            do {
+                let outcome = try await cluster.recover(setup)
+                let connection = try await PostgresConnection.connect(cluster.connectionParameters(database: "drill"))
+                defer { connection.close() }
+                let labels = try await connection.query("SELECT label FROM events ORDER BY id").rows.compactMap { $0.first ?? nil }
+                // Promoted: it takes writes.
+                _ = try await connection.query("INSERT INTO events (label) VALUES ('drill')")
+                return (.success(outcome), labels)
+            } catch let failure as RecoveryFailure {
+                return (.failure(failure), [])
+            }
         }
     }
 

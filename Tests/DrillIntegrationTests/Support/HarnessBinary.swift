@@ -54,3 +54,16 @@ func waitUntil(seconds: Double, _ condition: () -> Bool) async -> Bool {
     }
     return condition()
 }
+
+/// Runs `body`, then `cleanup`, awaited on every path: a `defer { Task { … } }` would let the
+/// cleanup (an sshd, a cluster, a compose project) outlive the test.
+func withCleanup<T: Sendable>(_ cleanup: () async -> Void, _ body: () async throws -> T) async throws -> T {
+    do {
+        let value = try await body()
+        await cleanup()
+        return value
+    } catch {
+        await cleanup()
+        throw error
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import DrillKit
 
 /// A real source cluster with continuous archiving (`archive_mode = on`, an `archive_command`
@@ -48,11 +49,14 @@ struct PITRSource: Sendable {
             // Wait until the last switched segment is in the archive.
             let connection = try await source.connect()
             defer { connection.close() }
-            for _ in 0..<100 {
+            var archived = false
+            for _ in 0..<100 where !archived {
                 let pending = try await connection.query("SELECT last_archived_wal IS NULL OR last_archived_wal < pg_walfile_name(pg_current_wal_lsn() - 1) FROM pg_stat_archiver").scalar
-                if pending == "f" { break }
-                try await Task.sleep(for: .milliseconds(100))
+                archived = pending == "f"
+                if !archived { try await Task.sleep(for: .milliseconds(100)) }
             }
+            // Otherwise every test would fail later, somewhere that does not say why.
+            try #require(archived, "the source's last WAL segment was not archived within 10 s")
             return PITRSource(base: base + "/base.tar.gz", archive: archive, rows: rows, baseStarted: baseStarted)
         }
     }
