@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DrillKit
 
@@ -20,5 +21,14 @@ import Testing
         #expect(SSHPortForward.destination(of: "ssh://drillhost") == ["drillhost"])
         // Refused before anything starts: neither local nor reachable through SSH.
         #expect(SSHPortForward.destination(of: "tcp://192.0.2.10:2375") == nil)
+    }
+
+    /// gc removes a project only when its harness ran here and is gone.
+    @Test func gcTakesOnlyProjectsWhoseHarnessRanHereAndIsGone() {
+        let host = ProcessInfo.processInfo.hostName
+        #expect(ComposeLeftovers.owner("\(host):\(getpid())") == (elsewhere: false, alive: true))
+        #expect(ComposeLeftovers.owner("\(host):2147483000") == (elsewhere: false, alive: false))
+        #expect(ComposeLeftovers.owner("another-host:1").elsewhere)
+        #expect(ComposeLeftovers.owner("not a harness label").elsewhere, "an unreadable owner is kept, not removed")
     }
 }

@@ -38,10 +38,12 @@ enum ComposeLeftovers {
         return (projects, nil, nil)
     }
 
-    /// Whether the harness named by `host:pid` still runs, or ran elsewhere.
+    /// Whether the harness named by `host:pid` still runs, or ran elsewhere. A label that does
+    /// not read as `host:pid` names no harness gc could check, so it counts as elsewhere: gc
+    /// never removes what it cannot show is abandoned.
     static func owner(_ harness: String) -> (elsewhere: Bool, alive: Bool) {
         let parts = harness.split(separator: ":")
-        guard parts.count == 2, let pid = Int32(parts[1]) else { return (false, false) }
+        guard parts.count == 2, let pid = Int32(parts[1]) else { return (true, false) }
         guard String(parts[0]) == ProcessInfo.processInfo.hostName else { return (true, false) }
         return (false, processIsAlive(pid))
     }
