@@ -49,14 +49,15 @@ struct PITRSource: Sendable {
             // Wait until the last switched segment is in the archive.
             let connection = try await source.connect()
             defer { connection.close() }
+            // Generous: on a loaded CI machine the archiver has been seen to take over 10 s.
             var archived = false
-            for _ in 0..<100 where !archived {
+            for _ in 0..<300 where !archived {
                 let pending = try await connection.query("SELECT last_archived_wal IS NULL OR last_archived_wal < pg_walfile_name(pg_current_wal_lsn() - 1) FROM pg_stat_archiver").scalar
                 archived = pending == "f"
-                if !archived { try await Task.sleep(for: .milliseconds(100)) }
+                if !archived { try await Task.sleep(for: .milliseconds(200)) }
             }
             // Otherwise every test would fail later, somewhere that does not say why.
-            try #require(archived, "the source's last WAL segment was not archived within 10 s")
+            try #require(archived, "the source's last WAL segment was not archived within 60 s")
             return PITRSource(base: base + "/base.tar.gz", archive: archive, rows: rows, baseStarted: baseStarted)
         }
     }
