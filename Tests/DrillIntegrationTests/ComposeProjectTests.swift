@@ -42,6 +42,7 @@ struct ComposeProjectTests {
             let teardown = await project.tearDown()
             #expect(teardown.leftovers == [])
             #expect(teardown.actions.last?.hasPrefix("verified: no container, volume or network") == true)
+            #expect(!teardown.actions.contains { $0.hasPrefix("removed what down left") }, "a clean down needs no sweep")
             #expect(await ComposeProject.labelled(project: project.name).isEmpty)
             #expect(await !ComposeProject.labelled(project: bystander.name).isEmpty, "another project must be left alone")
         } catch {
@@ -50,5 +51,23 @@ struct ComposeProjectTests {
             throw error
         }
         _ = await bystander.tearDown()
+    }
+
+    /// What `down` does not take (here a volume carrying the run's label but no project) goes
+    /// by label, and the proof that nothing is left still holds.
+    @Test func whatDownLeavesIsRemovedByTheRunLabel() async throws {
+        let runId = "test-" + RandomToken.hex(bytes: 4)
+        let runLabel = ComposeTarget.runLabel + "=" + runId
+        let project = ComposeProject(scenario: "sweep", runId: runId, file: ComposeEngine.composeFile,
+                                     variables: ["DRILL_DB_PASSWORD": RandomToken.hex(bytes: 8)])
+        let stray = try await CommandRunner.run(Command("docker", ["volume", "create", "--label", runLabel]))
+        try #require(stray.succeeded, "\(stray.errorTail())")
+        let volume = stray.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await project.create(["postgres"])
+        let teardown = await project.tearDown(alsoLabelled: [runLabel])
+        #expect(teardown.leftovers == [], "\(teardown.actions)")
+        #expect(teardown.actions.contains { $0.hasPrefix("removed what down left, by label \(runLabel)") && $0.contains(volume) },
+                "\(teardown.actions)")
+        #expect(await ComposeProject.labelled(runLabel).isEmpty)
     }
 }

@@ -236,9 +236,9 @@ public struct ComposeProject: Sendable {
 
     // MARK: Teardown
 
-    /// `down -v --remove-orphans`, then whatever compose did not take (a volume still in use a
-    /// moment ago, a network of a half-created project) by label, then proof: what still
-    /// carries the project's label (or any of `alsoLabelled`, checked at the same time).
+    /// `down -v --remove-orphans`, then proof: what still carries the project's label (or any
+    /// of `alsoLabelled`, checked at the same time). What compose did not take (a volume still
+    /// in use a moment ago, a network of a half-created project) is removed by label first.
     public func tearDown(alsoLabelled: [String] = []) async -> (actions: [String], leftovers: [String]) {
         var actions: [String] = [], leftovers: [String] = []
         do {
@@ -255,15 +255,14 @@ public struct ComposeProject: Sendable {
             actions.append("docker compose down could not run (\(error)); removing by label")
         }
         let labels = [Self.projectLabel + "=" + name] + alsoLabelled
-        for label in labels {
-            let swept = await Self.removeLabelled(label)
-            if !swept.isEmpty { actions.append("removed what down left, by label \(label): " + swept.joined(separator: ", ")) }
-        }
-        let remaining = await withTaskGroup(of: (Int, [String]).self) { group in
-            for (index, label) in labels.enumerated() { group.addTask { (index, await Self.labelled(label)) } }
-            var found = Array(repeating: [String](), count: labels.count)
-            for await (index, items) in group { found[index] = items }
-            return found
+        var remaining = await Self.labelled(labels)
+        // Swept only when something is left, so a clean `down` costs no extra listings.
+        if remaining.contains(where: { !$0.isEmpty }) {
+            for (label, items) in zip(labels, remaining) where !items.isEmpty {
+                let swept = await Self.removeLabelled(label)
+                if !swept.isEmpty { actions.append("removed what down left, by label \(label): " + swept.joined(separator: ", ")) }
+            }
+            remaining = await Self.labelled(labels)
         }
         for (label, items) in zip(labels, remaining) {
             if items.isEmpty {
@@ -295,6 +294,16 @@ public struct ComposeProject: Sendable {
 
     public static func labelled(project: String) async -> [String] {
         await labelled(projectLabel + "=" + project)
+    }
+
+    /// What carries each of `labels`, all listed side by side, in `labels` order.
+    static func labelled(_ labels: [String]) async -> [[String]] {
+        await withTaskGroup(of: (Int, [String]).self) { group in
+            for (index, label) in labels.enumerated() { group.addTask { (index, await Self.labelled(label)) } }
+            var found = Array(repeating: [String](), count: labels.count)
+            for await (index, items) in group { found[index] = items }
+            return found
+        }
     }
 
     /// Containers, volumes and networks carrying `label` (`key=value`), listed side by side.
