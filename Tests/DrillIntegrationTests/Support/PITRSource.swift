@@ -37,27 +37,30 @@ struct PITRSource: Sendable {
             let baseStarted = Date()
 
             var rows: [(String, Date)] = []
+            var lastSwitched = ""
             for label in ["before", "middle", "after", "tail"] {
                 try await Task.sleep(for: .milliseconds(1100))
                 let connection = try await source.connect()
                 let committed = try await connection.query(
                     "INSERT INTO events (label, committed) VALUES ($1, clock_timestamp()) RETURNING extract(epoch FROM committed)", [label]).scalar
-                _ = try await connection.query("SELECT pg_switch_wal()")
+                // The segment just completed, by its own name: the server goes on writing WAL
+                // (a standby snapshot every 15 s), so "the current position" keeps moving on.
+                lastSwitched = try await connection.query("SELECT pg_walfile_name(pg_switch_wal())").scalar ?? ""
                 connection.close()
                 rows.append((label, Date(timeIntervalSince1970: Double(committed ?? "0") ?? 0)))
             }
             // Wait until the last switched segment is in the archive.
+            try #require(WALArchive.isSegmentName(lastSwitched), "pg_switch_wal named no segment: \(lastSwitched)")
             let connection = try await source.connect()
             defer { connection.close() }
-            // Generous: on a loaded CI machine the archiver has been seen to take over 10 s.
             var archived = false
             for _ in 0..<300 where !archived {
-                let pending = try await connection.query("SELECT last_archived_wal IS NULL OR last_archived_wal < pg_walfile_name(pg_current_wal_lsn() - 1) FROM pg_stat_archiver").scalar
-                archived = pending == "f"
+                let done = try await connection.query("SELECT coalesce(last_archived_wal >= $1, false) FROM pg_stat_archiver", [lastSwitched]).scalar
+                archived = done == "t"
                 if !archived { try await Task.sleep(for: .milliseconds(200)) }
             }
             // Otherwise every test would fail later, somewhere that does not say why.
-            try #require(archived, "the source's last WAL segment was not archived within 60 s")
+            try #require(archived, "the source's last WAL segment \(lastSwitched) was not archived within 60 s")
             return PITRSource(base: base + "/base.tar.gz", archive: archive, rows: rows, baseStarted: baseStarted)
         }
     }
