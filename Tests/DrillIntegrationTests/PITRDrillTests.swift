@@ -53,7 +53,7 @@ struct PITRDrillTests {
             .sql(SQLCheckSpec(name: "events exist", query: "SELECT count(*) FROM events", expect: Comparison(op: .greater, operand: "0"))),
         ], reports: scratch.path)).run()
         #expect(unasserted.checks.map(\.verdict) == [.pass])
-        #expect(unasserted.step("pitr_assertions")?.message?.contains(DrillRunner.unassertedRecovery) == true, "\(unasserted.outline)")
+        #expect(unasserted.step("pitr_assertions")?.message?.contains(RecoveryAssertionsAudit.unassertedRecovery) == true, "\(unasserted.outline)")
         #expect(unasserted.exitCode == 2)
 
         let unreachable = await DrillRunner(scenario: Self.scenario(source, target: .time(Date().addingTimeInterval(3600)),

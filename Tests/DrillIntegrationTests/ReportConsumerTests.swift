@@ -43,7 +43,7 @@ struct ReportConsumerTests {
                                      summary: failing ? "a check could not run: <script>alert(1)</script> | **not bold**" : "all checks passed")
             var offset = 0.0
             for (id, seconds) in [("prepare", 0.4), ("target", 1.5 + Double(month) * 0.2), ("restore", 2.0 + Double(month)), ("app", 0.8)] {
-                record.steps.append(StepRecord(id: id, title: id, verdict: .pass, startedAt: started.addingTimeInterval(offset), durationSeconds: seconds))
+                record.steps.append(StepRecord(id: StepID(rawValue: id), title: id, verdict: .pass, startedAt: started.addingTimeInterval(offset), durationSeconds: seconds))
                 offset += seconds
             }
             record.checks = [

@@ -6,7 +6,7 @@ import Testing
     private func record(checks: [Verdict] = [.pass, .pass], steps: [Verdict] = [.pass, .pass], rto: Verdict? = .pass,
                         rpo: Verdict? = .pass, teardown: Verdict = .pass) -> DrillRecord {
         var record = DrillRecord(runId: "r", scenarioName: "s", scenarioFile: "s.yml", startedAt: Date(timeIntervalSince1970: 0))
-        record.steps = steps.enumerated().map { StepRecord(id: "step\($0.offset)", title: "", verdict: $0.element) }
+        record.steps = steps.enumerated().map { StepRecord(id: StepID(rawValue: "step\($0.offset)"), title: "", verdict: $0.element) }
         record.checks = checks.enumerated().map { CheckRecord(id: "checks[\($0.offset)].sql", kind: "sql", name: "", verdict: $0.element) }
         record.rto = rto.map { ObjectiveRecord(name: "RTO", targetSeconds: 60, measuredSeconds: $0 == .skipped ? nil : 1, verdict: $0, basis: "") }
         record.rpo = rpo.map { ObjectiveRecord(name: "RPO", targetSeconds: 60, measuredSeconds: $0 == .skipped ? nil : 1, verdict: $0, basis: "") }

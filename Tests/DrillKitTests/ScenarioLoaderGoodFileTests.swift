@@ -26,7 +26,7 @@ import Testing
         #expect(scenario.environment.compose?.file.hasSuffix("/scenarios/docker-compose.drill.yml") == true)
         #expect(scenario.environment.compose?.databaseService == "postgres")
         #expect(scenario.environment.database == DatabaseSpec(name: "sovecom", user: "sovecom"))
-        #expect(scenario.environment.local.postgresBin == nil)
+        #expect(scenario.environment.local?.postgresBin == nil)
 
         guard case .dump(let dump) = scenario.backup.source else {
             Issue.record("expected a dump backup")
@@ -140,7 +140,7 @@ import Testing
         #expect(scenario.objectives == Objectives(tier: .strict, rpoSeconds: nil, rtoSeconds: nil))
         #expect(scenario.objectives.rpoSeconds == 300)
         #expect(scenario.environment.kind == .local)
-        #expect(scenario.environment.local.postgresBin == "/opt/pg16/bin")
+        #expect(scenario.environment.local?.postgresBin == "/opt/pg16/bin")
         #expect(scenario.environment.database == DatabaseSpec(name: "ledger", user: "ledger"))
         guard case .pitr(let pitr) = scenario.backup.source else {
             Issue.record("expected a PITR backup")
@@ -193,7 +193,7 @@ import Testing
         #expect(scenario.objectives == Objectives(tier: nil, rpoSeconds: nil, rtoSeconds: nil))
         #expect(scenario.masterKey == nil)
         #expect(scenario.app == nil)
-        #expect(scenario.environment.local.postgresBin == nil)
+        #expect(scenario.environment.local?.postgresBin == nil)
         #expect(scenario.report.directory == ScenarioPathResolver.normalized(FileManager.default.currentDirectoryPath + "/reports"))
         #expect(scenario.report.formats == ReportFormat.allCases)
         #expect(scenario.checks.count == 1)

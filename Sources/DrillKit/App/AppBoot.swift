@@ -71,6 +71,11 @@ enum AppBoot {
         return evidence
     }
 
+    /// The boot step's word on the probes.
+    static func probesPassed(_ spec: AppSpec) -> String {
+        spec.ready.isEmpty ? "no ready probe configured" : CheckWording.count(Int64(spec.ready.count), "ready probe") + " passed"
+    }
+
     /// A hit fails the boot step: the app came up, but said what it must not.
     static func checkLogs(_ app: any BootingApp, secrets: SecretStore) async throws {
         guard let hit = await app.forbiddenHit() else { return }

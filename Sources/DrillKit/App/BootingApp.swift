@@ -7,9 +7,3 @@ protocol BootingApp: Sendable {
     /// The first line that contains one of `logs.must_not_contain`.
     func forbiddenHit() async -> (pattern: String, line: String)?
 }
-
-extension AppProcess: BootingApp {
-    func exitDescription() async -> String? { exit }
-    func recentLines() async -> [String] { lastLines }
-    func forbiddenHit() async -> (pattern: String, line: String)? { forbiddenHit }
-}

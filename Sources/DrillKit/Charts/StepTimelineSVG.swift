@@ -59,6 +59,8 @@ public enum StepTimelineSVG {
 
     struct PlacedStep {
         var label: String
+        /// The step it draws; nil for the checks bar.
+        var step: StepID?
         var verdict: Verdict
         var start: Double
         var duration: Double
@@ -69,16 +71,16 @@ public enum StepTimelineSVG {
     /// as one bar up to where the RTO clock stopped, and teardown follows.
     static func placedSteps(_ record: DrillRecord) -> [PlacedStep] {
         var cursor = 0.0
-        var placed = record.steps.filter { $0.id != "teardown" }.map { step in
+        var placed = record.steps.filter { $0.id != .teardown }.map { step in
             let start = step.startedAt.map { max(0, $0.timeIntervalSince(record.startedAt)) } ?? cursor
             let duration = max(0, step.durationSeconds.isFinite ? step.durationSeconds : 0)
             cursor = start + duration
-            return PlacedStep(label: step.id, verdict: step.verdict, start: start, duration: duration)
+            return PlacedStep(label: step.id.rawValue, step: step.id, verdict: step.verdict, start: start, duration: duration)
         }
         if !record.checks.isEmpty {
             var duration = record.checks.reduce(0) { $0 + max(0, $1.durationSeconds) }
             if let measured = record.rto?.measuredSeconds,
-               let targetStart = placed.first(where: { $0.label == "target" })?.start, targetStart + measured > cursor {
+               let targetStart = placed.first(where: { $0.step == .target })?.start, targetStart + measured > cursor {
                 duration = targetStart + measured - cursor
             }
             let worst = record.checks.map(\.verdict).max() ?? .skipped
@@ -86,7 +88,7 @@ public enum StepTimelineSVG {
             cursor += duration
         }
         if let teardown = record.teardown {
-            placed.append(PlacedStep(label: "teardown", verdict: teardown.verdict, start: cursor, duration: max(0, teardown.durationSeconds)))
+            placed.append(PlacedStep(label: StepID.teardown.rawValue, step: .teardown, verdict: teardown.verdict, start: cursor, duration: max(0, teardown.durationSeconds)))
         }
         return placed
     }

@@ -14,6 +14,7 @@ public struct CanaryCheck: DrillCheck {
     }
 
     public var displayName: String { "canary" }
+    public var secretsRead: [SecretReference] { [settings.value] }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)

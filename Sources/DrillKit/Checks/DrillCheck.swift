@@ -48,10 +48,30 @@ public protocol DrillCheck: Sendable {
     var tableScanNeeds: [TableScanNeed] { get }
     /// True for a check that changes the restored data (a test order): it runs after all the others.
     var writes: Bool { get }
+    /// Where the secrets it reads live; the app must not inherit them from the harness.
+    var secretsRead: [SecretReference] { get }
+    /// The app URLs it calls, with their `{{service:port}}` placeholders, so a target can publish those ports.
+    var urlTemplates: [String] { get }
+    /// What `restore-drill manifest` must record at backup time for it to compare with.
+    var manifestNeeds: [ManifestNeed] { get }
+    /// Which side of a point-in-time recovery's target it proves, if any.
+    var recoveryAssertion: PITRAssertion? { get }
     func run(in context: CheckContext) async -> CheckOutcome
 }
 
 extension DrillCheck {
     public var tableScanNeeds: [TableScanNeed] { [] }
     public var writes: Bool { false }
+    public var secretsRead: [SecretReference] { [] }
+    public var urlTemplates: [String] { [] }
+    public var manifestNeeds: [ManifestNeed] { [] }
+    public var recoveryAssertion: PITRAssertion? { nil }
+}
+
+/// A figure production reports when the backup is taken, beyond the row counts every manifest holds.
+public enum ManifestNeed: Sendable {
+    /// Totals of a money column, per currency when `currency` is given.
+    case moneyTotals(column: ColumnReference, currency: ColumnReference?)
+    /// The latest invoice number, per series when the check has one.
+    case invoiceLatest(InvoiceSequenceCheckSpec)
 }

@@ -13,6 +13,7 @@ public struct HTTPCheck: DrillCheck {
     }
 
     public var displayName: String { "GET \(settings.url)" }
+    public var urlTemplates: [String] { [settings.url] }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)

@@ -29,6 +29,8 @@ public struct InvoiceSequenceCheck: DrillCheck {
 
     private var numberColumn: String { "\(settings.table).\(settings.column)" }
 
+    public var manifestNeeds: [ManifestNeed] { [.invoiceLatest(settings)] }
+
     public var tableScanNeeds: [TableScanNeed] {
         [TableScanNeed(table: settings.table.sqlQualifiedIdentifier,
                        .invoiceNumbers(number: settings.column, series: settings.series))]

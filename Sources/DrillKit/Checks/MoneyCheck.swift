@@ -30,6 +30,10 @@ public struct MoneyCheck: DrillCheck {
 
     public var displayName: String { "money: " + settings.columns.map(\.description).joined(separator: ", ") }
 
+    public var manifestNeeds: [ManifestNeed] {
+        settings.columns.map { .moneyTotals(column: $0, currency: settings.currencyColumn) }
+    }
+
     public var tableScanNeeds: [TableScanNeed] {
         var needs = settings.currencyColumn.map {
             [TableScanNeed(table: $0.qualifiedTable.sqlQualifiedIdentifier, .valueCounts(column: $0.column))]

@@ -15,6 +15,7 @@ public struct SQLCheck: DrillCheck {
     }
 
     public var displayName: String { "sql: \(settings.name)" }
+    public var recoveryAssertion: PITRAssertion? { settings.asserts }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)

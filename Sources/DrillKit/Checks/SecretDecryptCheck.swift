@@ -15,6 +15,7 @@ public struct SecretDecryptCheck: DrillCheck {
     }
 
     public var displayName: String { "decrypt a stored secret with the master key" }
+    public var secretsRead: [SecretReference] { [settings.secret] }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)

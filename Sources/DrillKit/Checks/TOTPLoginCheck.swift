@@ -13,6 +13,8 @@ public struct TOTPLoginCheck: DrillCheck {
     }
 
     public var displayName: String { "TOTP login as \(settings.email)" }
+    public var secretsRead: [SecretReference] { [settings.password, settings.secret] }
+    public var urlTemplates: [String] { [settings.url] }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)

@@ -17,6 +17,8 @@ public struct TestOrderCheck: DrillCheck {
 
     public var displayName: String { "place a test order through the app" }
     public var writes: Bool { true }
+    public var secretsRead: [SecretReference] { [settings.password, settings.secret] }
+    public var urlTemplates: [String] { [settings.loginURL, settings.ordersURL] }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)

@@ -19,12 +19,12 @@ public final class ConsoleObserver: DrillObserver {
         emit("restore-drill \(DrillRunner.harnessVersion) · scenario \(scenario.name) · run \(runId)\n")
     }
 
-    public func stepStarted(id: String, title: String) {
+    public func stepStarted(id: StepID, title: String) {
         guard isTerminal else { return }
-        showProgress("  … \(pad(id))  \(title)")
+        showProgress("  … \(pad(id.rawValue))  \(title)")
     }
 
-    public func progress(stepId: String, text: String) {
+    public func progress(stepId: StepID, text: String) {
         guard isTerminal else { return }
         // Redrawing for every pg_restore line would flood a slow terminal.
         let now = ContinuousClock.now
@@ -33,11 +33,11 @@ public final class ConsoleObserver: DrillObserver {
             value.lastProgress = now
             return true
         }
-        if due { showProgress("  … \(pad(stepId))  \(text)") }
+        if due { showProgress("  … \(pad(stepId.rawValue))  \(text)") }
     }
 
     public func stepFinished(_ step: StepRecord) {
-        line(step.verdict, step.id, step.durationSeconds, step.message)
+        line(step.verdict, step.id.rawValue, step.durationSeconds, step.message)
         for finding in step.findings {
             emit("      \(finding.code): \(finding.title)\n")
             emit("      \(finding.explanation)\n")

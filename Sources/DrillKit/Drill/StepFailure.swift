@@ -14,8 +14,7 @@ public struct StepFailure: Error, CustomStringConvertible {
     /// A finding that means the backup is bad fails the step; one about the harness's own
     /// tools errors it.
     public init(finding: Finding) {
-        let toolProblem = ["archive-newer-than-pg-restore", "postgres-missing", "format-mismatch"].contains(finding.code)
-        self.init(toolProblem ? .error : .fail, finding.title, findings: [finding])
+        self.init(finding.blame == .harness ? .error : .fail, finding.title, findings: [finding])
     }
 
     public var description: String { message }

@@ -11,7 +11,7 @@ public struct ScenarioHistory: Sendable {
         public var integrityIntact: Bool
 
         public var restoreSeconds: Double? {
-            record.steps.first { $0.id == "restore" && $0.verdict == .pass }?.durationSeconds
+            record.steps.first { $0.id == .restore && $0.verdict == .pass }?.durationSeconds
         }
     }
 

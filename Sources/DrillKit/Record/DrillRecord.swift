@@ -36,7 +36,7 @@ public struct Observation: Sendable, Codable, Equatable {
 
 public struct StepRecord: Sendable, Codable, Equatable {
     /// `prepare`, `target`, `restore`, `teardown`, …
-    public var id: String
+    public var id: StepID
     public var title: String
     public var verdict: Verdict
     public var startedAt: Date?
@@ -46,7 +46,7 @@ public struct StepRecord: Sendable, Codable, Equatable {
     /// Facts worth keeping (`pg_restore jobs: 2`, `items restored: 212/212`).
     public var evidence: [String]
 
-    public init(id: String, title: String, verdict: Verdict, startedAt: Date? = nil, durationSeconds: Double = 0,
+    public init(id: StepID, title: String, verdict: Verdict, startedAt: Date? = nil, durationSeconds: Double = 0,
                 message: String? = nil, findings: [Finding] = [], evidence: [String] = []) {
         self.id = id
         self.title = title

@@ -40,16 +40,12 @@ public struct ManifestTaker: Sendable {
         let version = try await db.query("SHOW server_version").scalar ?? "?"
         var manifest = Manifest(takenAt: takenAt, database: database, serverVersion: version, snapshot: snapshot)
         manifest.rowCounts = try await rowCounts(db)
-        for check in checks {
-            switch check.kind {
-            case .money(let money):
-                for column in money.columns {
-                    manifest.moneyTotals[column.description] = try await moneyTotals(db, column: column, currency: money.currencyColumn)
-                }
-            case .invoiceSequence(let invoices):
+        for need in checks.compactMap(makeCheck).flatMap(\.manifestNeeds) {
+            switch need {
+            case .moneyTotals(let column, let currency):
+                manifest.moneyTotals[column.description] = try await moneyTotals(db, column: column, currency: currency)
+            case .invoiceLatest(let invoices):
                 manifest.invoiceLatest["\(invoices.table).\(invoices.column)"] = try await latestNumbers(db, invoices)
-            default:
-                break
             }
         }
         if let exec, let snapshot, let dumpPath {

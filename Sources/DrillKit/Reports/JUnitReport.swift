@@ -38,9 +38,9 @@ public enum JUnitReport {
     }
 
     static func testCases(for record: DrillRecord, suiteName: String) -> [JUnitTestCase] {
-        let teardownStep = record.steps.first { $0.id == "teardown" }
+        let teardownStep = record.steps.first { $0.id == .teardown }
         var cases = record.steps
-            .filter { $0.id != "teardown" }
+            .filter { $0.id != .teardown }
             .map { JUnitTestCase(step: $0, suiteName: suiteName) }
         cases += record.checks.map { JUnitTestCase(check: $0, suiteName: suiteName, scenarioFile: record.scenarioFile) }
         cases.append(JUnitTestCase(objective: record.rto, named: "RTO", suiteName: suiteName))
@@ -56,7 +56,7 @@ public enum JUnitReport {
             return finishedAt.timeIntervalSince(record.startedAt)
         }
         return record.steps.reduce(0) { $0 + $1.durationSeconds }
-            + (record.steps.contains { $0.id == "teardown" } ? 0 : record.teardown?.durationSeconds ?? 0)
+            + (record.steps.contains { $0.id == .teardown } ? 0 : record.teardown?.durationSeconds ?? 0)
     }
 
     private static func totalsAttributes(cases: [JUnitTestCase], seconds: Double, countingSkips: Bool = true) -> String {

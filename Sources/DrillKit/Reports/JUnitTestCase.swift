@@ -46,7 +46,7 @@ extension JUnitTestCase {
             className: "\(suiteName).steps",
             seconds: step.durationSeconds,
             outcome: Self.outcome(for: step.verdict, message: message,
-                                  type: step.findings.first?.code ?? step.id, details: details),
+                                  type: step.findings.first?.code ?? step.id.rawValue, details: details),
             output: (step.verdict == .pass ? step.message.map { [$0] } ?? [] : []) + step.evidence)
     }
 

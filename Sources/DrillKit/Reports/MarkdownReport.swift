@@ -125,7 +125,7 @@ public enum MarkdownReport {
         guard !record.steps.isEmpty else { return "## Steps\n\nNo steps were recorded." }
         let rows = record.steps.map { step in
             [
-                "\(MarkdownText.code(step.id)) \(MarkdownText.inline(step.title))",
+                "\(MarkdownText.code(step.id.rawValue)) \(MarkdownText.inline(step.title))",
                 verdictText(step.verdict),
                 DurationText.format(step.durationSeconds),
                 MarkdownText.inline(step.message ?? ""),
@@ -146,7 +146,7 @@ public enum MarkdownReport {
         if !withEvidence.isEmpty {
             blocks.append("### Step evidence")
             blocks.append(withEvidence.flatMap { step in
-                step.evidence.map { "- \(MarkdownText.code(step.id)): \(MarkdownText.inline($0))" }
+                step.evidence.map { "- \(MarkdownText.code(step.id.rawValue)): \(MarkdownText.inline($0))" }
             }.joined(separator: "\n"))
         }
         return blocks.joined(separator: "\n\n")
@@ -154,7 +154,7 @@ public enum MarkdownReport {
 
     static func findingBlock(_ finding: Finding, in step: StepRecord) -> String {
         var parts = [
-            "#### \(MarkdownText.code(step.id)): \(MarkdownText.code(finding.code)) — \(MarkdownText.inline(finding.title))",
+            "#### \(MarkdownText.code(step.id.rawValue)): \(MarkdownText.code(finding.code)) — \(MarkdownText.inline(finding.title))",
             MarkdownText.inline(finding.explanation),
         ]
         if let detail = finding.detail, !detail.isEmpty {

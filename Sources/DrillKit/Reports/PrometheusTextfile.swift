@@ -65,7 +65,7 @@ public enum PrometheusTextfile {
                     check.verdict == .pass ? 1 : 0)
             }
             for step in record.steps {
-                add("restore_drill_step_duration_seconds", scenario + [("step", step.id), ("verdict", step.verdict.rawValue)], step.durationSeconds)
+                add("restore_drill_step_duration_seconds", scenario + [("step", step.id.rawValue), ("verdict", step.verdict.rawValue)], step.durationSeconds)
             }
             add("restore_drill_record_signed", scenario, entry.signed ? 1 : 0)
         }

@@ -30,21 +30,41 @@ public enum CheckKind: Sendable {
     case command(CommandCheckSpec)
 
     /// The key as written in the scenario.
-    public var key: String {
+    public var key: String { name.rawValue }
+
+    /// Which kind this is, by the one name it has in a scenario.
+    public var name: CheckKindName {
         switch self {
-        case .rowCounts: "row_counts"
-        case .money: "money"
-        case .invoiceSequence: "invoice_sequence"
-        case .totpLogin: "totp_login"
-        case .secretDecrypt: "secret_decrypt"
-        case .testOrder: "test_order"
-        case .sql: "sql"
-        case .canary: "canary"
-        case .sequences: "sequences"
-        case .http: "http"
-        case .command: "command"
+        case .rowCounts: .rowCounts
+        case .money: .money
+        case .invoiceSequence: .invoiceSequence
+        case .totpLogin: .totpLogin
+        case .secretDecrypt: .secretDecrypt
+        case .testOrder: .testOrder
+        case .sql: .sql
+        case .canary: .canary
+        case .sequences: .sequences
+        case .http: .http
+        case .command: .command
         }
     }
+}
+
+/// Each check kind's key in a scenario, written once: the reader's list of kinds and its
+/// switch both come from here, so the compiler catches a kind one of them forgets. In the
+/// order the scenario reference lists them (ties in spelling suggestions go to the first).
+public enum CheckKindName: String, Sendable, CaseIterable {
+    case rowCounts = "row_counts"
+    case money
+    case invoiceSequence = "invoice_sequence"
+    case totpLogin = "totp_login"
+    case secretDecrypt = "secret_decrypt"
+    case testOrder = "test_order"
+    case sql
+    case canary
+    case sequences
+    case http
+    case command
 }
 
 /// `table.column`, optionally `schema.table.column`.

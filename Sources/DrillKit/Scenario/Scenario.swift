@@ -105,20 +105,21 @@ public struct DatabaseSpec: Sendable, Equatable {
     }
 }
 
-public enum EnvironmentKind: String, Sendable, Codable {
-    case local, compose
+/// Where the drill runs, with the settings of that kind only. The one place that acts on it is
+/// the target factory (`DrillTargets.make`).
+public enum TargetSpec: Sendable {
+    /// A throwaway PostgreSQL cluster on this host.
+    case local(LocalSpec)
+    /// A throwaway `docker compose` project.
+    case compose(ComposeSpec)
 }
 
 public struct EnvironmentSpec: Sendable {
-    public var kind: EnvironmentKind
-    public var compose: ComposeSpec?
-    public var local: LocalSpec
+    public var target: TargetSpec
     public var database: DatabaseSpec
 
-    public init(kind: EnvironmentKind, compose: ComposeSpec? = nil, local: LocalSpec = LocalSpec(), database: DatabaseSpec) {
-        self.kind = kind
-        self.compose = compose
-        self.local = local
+    public init(target: TargetSpec, database: DatabaseSpec) {
+        self.target = target
         self.database = database
     }
 }

@@ -24,7 +24,7 @@ extension ScenarioReader {
     /// Compose services only exist in a compose environment; catching this here beats a
     /// drill that fails after restoring a large dump.
     func checkAppFits(_ app: AppSpec, environment: EnvironmentSpec, at appValue: ScenarioValue) {
-        switch (app.start, environment.kind) {
+        switch (app.start, environment.target) {
         case (.services, .local):
             report("app.start.services needs environment.kind: compose; a local environment starts the app with app.start.command",
                    at: appValue.entryLocation)

@@ -1,7 +1,5 @@
 extension ScenarioReader {
-    /// Check kinds in the order the contract lists them (ties in suggestions go to the first).
-    static let checkKinds = ["row_counts", "money", "invoice_sequence", "totp_login", "secret_decrypt", "test_order", "sql", "canary",
-                             "sequences", "http", "command"]
+    static let checkKinds = CheckKindName.allCases.map(\.rawValue)
 
     /// A scenario without checks would "pass" having proved nothing, so an empty list is an error.
     func readChecks(_ value: ScenarioValue) -> [CheckSpec]? {
@@ -37,19 +35,19 @@ extension ScenarioReader {
     }
 
     private func readCheckKind(_ key: String, _ body: ScenarioValue) -> CheckKind? {
-        switch key {
-        case "row_counts": readRowCounts(body).map(CheckKind.rowCounts)
-        case "money": readMoney(body).map(CheckKind.money)
-        case "invoice_sequence": readInvoiceSequence(body).map(CheckKind.invoiceSequence)
-        case "totp_login": readTOTPLogin(body).map(CheckKind.totpLogin)
-        case "secret_decrypt": readSecretDecrypt(body).map(CheckKind.secretDecrypt)
-        case "test_order": readTestOrder(body).map(CheckKind.testOrder)
-        case "sql": readSQLCheck(body).map(CheckKind.sql)
-        case "canary": readCanary(body).map(CheckKind.canary)
-        case "sequences": readSequences(body).map(CheckKind.sequences)
-        case "http": readHTTPCheck(body).map(CheckKind.http)
-        case "command": readCommandCheck(body).map(CheckKind.command)
-        default: nil
+        guard let name = CheckKindName(rawValue: key) else { return nil }
+        return switch name {
+        case .rowCounts: readRowCounts(body).map(CheckKind.rowCounts)
+        case .money: readMoney(body).map(CheckKind.money)
+        case .invoiceSequence: readInvoiceSequence(body).map(CheckKind.invoiceSequence)
+        case .totpLogin: readTOTPLogin(body).map(CheckKind.totpLogin)
+        case .secretDecrypt: readSecretDecrypt(body).map(CheckKind.secretDecrypt)
+        case .testOrder: readTestOrder(body).map(CheckKind.testOrder)
+        case .sql: readSQLCheck(body).map(CheckKind.sql)
+        case .canary: readCanary(body).map(CheckKind.canary)
+        case .sequences: readSequences(body).map(CheckKind.sequences)
+        case .http: readHTTPCheck(body).map(CheckKind.http)
+        case .command: readCommandCheck(body).map(CheckKind.command)
         }
     }
 

@@ -1,7 +1,12 @@
+/// `environment.kind` as written in the scenario.
+enum TargetKindName: String, CaseIterable {
+    case compose, local
+}
+
 extension ScenarioReader {
     func readEnvironment(_ value: ScenarioValue) -> EnvironmentSpec? {
         guard let environment = mapping(value, allowed: ["kind", "compose", "local", "database"]) else { return nil }
-        let kind = required("kind", in: environment).flatMap { enumeration($0, choices: [EnvironmentKind.compose, .local]) }
+        let kind = required("kind", in: environment).flatMap { enumeration($0, choices: [TargetKindName.compose, .local]) }
         let database = required("database", in: environment).flatMap(readDatabase)
         let compose = environment["compose"].flatMap(readCompose)
         let local = environment["local"].flatMap(readLocal) ?? LocalSpec()
@@ -17,7 +22,13 @@ extension ScenarioReader {
             report("'local' applies to kind: local, but environment.kind is compose", at: localValue.entryLocation)
         }
         guard let kind, let database else { return nil }
-        return EnvironmentSpec(kind: kind, compose: compose, local: local, database: database)
+        switch kind {
+        case .local: return EnvironmentSpec(target: .local(local), database: database)
+        case .compose:
+            // Without a readable `compose` the problem is already reported; the placeholder lets
+            // the rest of the file be checked in the same run.
+            return EnvironmentSpec(target: .compose(compose ?? ComposeSpec(file: "", databaseService: "")), database: database)
+        }
     }
 
     private func readDatabase(_ value: ScenarioValue) -> DatabaseSpec? {

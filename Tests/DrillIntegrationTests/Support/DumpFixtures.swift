@@ -72,7 +72,7 @@ extension Scenario {
 }
 
 extension DrillRecord {
-    func step(_ id: String) -> StepRecord? { steps.first { $0.id == id } }
+    func step(_ id: StepID) -> StepRecord? { steps.first { $0.id == id } }
 
     /// Each step and check with its verdict, message and findings: what a failed expectation prints.
     var outline: String {

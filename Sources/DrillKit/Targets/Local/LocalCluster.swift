@@ -22,11 +22,7 @@ public final class LocalCluster: Sendable {
         }
     }
 
-    public static var defaultParentDirectory: String {
-        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        // Unix socket paths are limited to 107 bytes; a long TMPDIR would not fit one.
-        return tmp.utf8.count > 40 ? "/tmp" : (tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
-    }
+    public static var defaultParentDirectory: String { ThrowawayMarker.defaultParentDirectory }
 
     public let directory: String
     public let port: Int
@@ -49,6 +45,8 @@ public final class LocalCluster: Sendable {
     }
 
     public struct StartError: Error, CustomStringConvertible {
+        public enum Cause: Sendable { case portInUse, other }
+        public var cause: Cause = .other
         public var description: String
     }
 
@@ -69,7 +67,7 @@ public final class LocalCluster: Sendable {
         for _ in 1..<3 {
             do {
                 return try await makeOnce(options, fill: fill)
-            } catch let error as StartError where error.description.contains("Address already in use") {
+            } catch let error as StartError where error.cause == .portInUse {
                 continue
             }
         }
@@ -161,8 +159,8 @@ public final class LocalCluster: Sendable {
         guard output.succeeded else {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?
                 .split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
-            throw StartError(description: "the throwaway PostgreSQL did not start (\(output.statusDescription)): "
-                + "\(output.errorTail()) \(log)")
+            let description = "the throwaway PostgreSQL did not start (\(output.statusDescription)): \(output.errorTail()) \(log)"
+            throw StartError(cause: description.contains("Address already in use") ? .portInUse : .other, description: description)
         }
     }
 
@@ -253,7 +251,7 @@ public final class LocalCluster: Sendable {
         while processIsAlive(pid) {
             if ContinuousClock.now > deadline { return false }
             // Not Task.sleep: teardown must finish even when the drill's task was cancelled.
-            usleep(20_000)
+            await uncancellableSleep(milliseconds: 20)
         }
         return true
     }

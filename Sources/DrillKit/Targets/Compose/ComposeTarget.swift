@@ -28,7 +28,7 @@ public final class ComposeTarget: Sendable {
 
         public init(runId: String, scenario: String, composeFile: String, databaseService: String, database: DatabaseSpec,
                     appServices: [String] = [], keyVariable: (name: String, services: [String])? = nil,
-                    dumpDelivery: DumpDelivery = .auto, parentDirectory: String = LocalCluster.defaultParentDirectory) {
+                    dumpDelivery: DumpDelivery = .auto, parentDirectory: String = ThrowawayMarker.defaultParentDirectory) {
             self.runId = runId
             self.scenario = scenario
             self.composeFile = composeFile

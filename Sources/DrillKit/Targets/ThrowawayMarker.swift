@@ -6,6 +6,13 @@ public struct ThrowawayMarker: Sendable, Codable, Equatable {
     public static let fileName = "restore-drill-throwaway.json"
     public static let folderPrefix = "restore-drill-"
 
+    /// Where a target's private folder goes: `$TMPDIR`, or /tmp.
+    public static var defaultParentDirectory: String {
+        let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        // Unix socket paths are limited to 107 bytes; a long TMPDIR would not fit one.
+        return tmp.utf8.count > 40 ? "/tmp" : (tmp.hasSuffix("/") ? String(tmp.dropLast()) : tmp)
+    }
+
     public var tool: String = "restore-drill"
     public var runId: String
     public var scenario: String

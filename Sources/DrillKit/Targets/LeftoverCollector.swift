@@ -31,29 +31,17 @@ public enum LeftoverCollector {
         return leftovers
     }
 
-    /// Folders under `parents`, then compose projects on the engine
-    /// that `DOCKER_HOST` or the current context names.
-    public static func collect(in parents: [String] = defaultParents, dryRun: Bool = false) async -> Outcome {
+    /// What every kind of target left: marked folders under the temporary folder, then
+    /// compose projects on the engine that `DOCKER_HOST` or the current context names.
+    public static func collect(dryRun: Bool = false) async -> Outcome {
         var outcome = Outcome(removed: [], kept: [], problems: [])
-        for leftover in find(in: parents) {
-            let label = "\(leftover.directory) (run \(leftover.marker.runId), scenario \(leftover.marker.scenario))"
-            if leftover.ownerAlive {
-                outcome.kept.append("\(label): its harness (pid \(leftover.marker.harnessPid)) is still running")
-                continue
-            }
-            if dryRun {
-                outcome.removed.append("would remove \(label)")
-                continue
-            }
-            let result = await LocalCluster.remove(directory: leftover.directory)
-            outcome.removed.append(contentsOf: result.actions.map { "\($0) [\(label)]" })
-            outcome.problems.append(contentsOf: result.leftovers)
+        for kind in DrillTargets.kinds {
+            await kind.collectLeftovers(dryRun: dryRun, into: &outcome)
         }
-        await ComposeLeftovers.collect(dryRun: dryRun, into: &outcome)
         return outcome
     }
 
     public static var defaultParents: [String] {
-        Array(Set([LocalCluster.defaultParentDirectory, "/tmp"]))
+        Array(Set([ThrowawayMarker.defaultParentDirectory, "/tmp"]))
     }
 }

@@ -1,0 +1,25 @@
+/// The steps of one drill in the order they run, chosen once from the scenario. The runner
+/// iterates them; what each does is in its own type under `Steps/`.
+struct DrillPipeline: Sendable {
+    var steps: [any DrillStep]
+    /// The step whose pass lets the checks run and the audits judge (the restore: checks on a
+    /// database that did not restore would only repeat its failure).
+    var checksNeed: StepID = .restore
+    var checks: any CheckPhase
+    var audits: [any DrillAudit] = []
+
+    static func standard(for scenario: Scenario, target: any DrillTarget) -> DrillPipeline {
+        var steps: [any DrillStep] = [PlanStep()]
+        var audits: [any DrillAudit] = []
+        switch scenario.backup.source {
+        case .dump(let spec):
+            steps += [PrepareDumpStep(spec: spec), TargetStep(title: target.creationTitle), RestoreDumpStep()]
+        case .pitr(let spec):
+            steps += [PrepareRecoveryStep(spec: spec), TargetStep(title: target.creationTitle), RecoverStep()]
+            audits.append(RecoveryAssertionsAudit())
+        }
+        if let key = scenario.masterKey { steps.append(MasterKeyStep(spec: key)) }
+        if let app = scenario.app { steps.append(AppStep(spec: app)) }
+        return DrillPipeline(steps: steps, checks: ScenarioChecks(), audits: audits)
+    }
+}

@@ -1,0 +1,16 @@
+/// What the steps hand to each other during one drill. The target keeps what it created
+/// (its cluster or project, the app) itself.
+struct DrillState: Sendable {
+    var backup: PreparedBackup?
+    var manifest: Manifest?
+    /// The harness's own connection to the restored database, from the target step on.
+    var connection: PostgresConnection?
+    var recoveryOutcome: RecoveryOutcome?
+    var masterKey: InstalledMasterKey?
+    var appAddress: AppAddress?
+    /// Set once the app answered its ready probes; app checks need it.
+    var appReady = false
+    /// The RTO clock: from the start of target creation to the end of the last check.
+    var rtoStart: ContinuousClock.Instant?
+    var rtoEnd: ContinuousClock.Instant?
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// What the prepare steps read off a backup before anything restores it.
+enum BackupFacts {
+    /// Bytes on disk: a file, or a folder's files (a directory-format dump, a base backup).
+    static func size(of path: String) -> Int64 {
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !isDirectory.boolValue {
+            return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.reduce(0) { $0 + size(of: path + "/" + $1) }
+    }
+
+    /// What production reported when the backup was taken (`restore-drill manifest`).
+    static func readManifest(_ path: String) throws -> Manifest {
+        do {
+            return try JSONDecoder.drill.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw StepFailure(.error, "cannot read the manifest \(path): \(error.localizedDescription). "
+                + "Write it with `restore-drill manifest` when the backup is taken.")
+        }
+    }
+
+    /// The manifest's UTC time when the manifest is bound to this exact dump by its sha256;
+    /// else the archive header (local time without zone, see ArchiveHeader); else plain
+    /// pg_dump's `Started on`; else the file's modification time, the weakest evidence.
+    static func creationTime(inspection: ArchiveInspection, manifest: Manifest?, path: String) -> (Date?, String?) {
+        if let manifest, manifest.dump != nil {
+            return (manifest.takenAt, "manifest taken_at, bound to this dump by sha256")
+        }
+        if let created = inspection.header?.createdAt {
+            return (created, "archive header (read in time zone \(TimeZone.current.identifier))")
+        }
+        if let started = inspection.plainStartedAt { return (started, "plain dump `Started on` line") }
+        if let manifest { return (manifest.takenAt, "manifest taken_at (not bound to the dump by hash)") }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        return (modified, modified == nil ? nil : "file modification time (the dump records no creation time)")
+    }
+
+    /// A recovery target in words.
+    static func describe(_ target: RecoveryTarget) -> String {
+        switch target {
+        case .time(let date): ISO8601.string(from: date, fractional: true)
+        case .latest: "latest (the end of the archive)"
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Finds the dump, measures and hashes it, binds it to its manifest, and reads what it says of
+/// itself, all before anything is created.
+struct PrepareDumpStep: DrillStep {
+    let id = StepID.prepare
+    let title = "Find, measure and inspect the backup"
+    let spec: DumpSpec
+
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
+        var evidence: [String] = []
+        let path: String
+        do {
+            path = try DumpLocator.locate(spec)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.dumpMissing("\(error)"))
+        }
+        // The record holds what is known so far at every throw, so a failure still names the file.
+        var identity = BackupIdentity(path: path)
+        record.backup = identity
+
+        let size = BackupFacts.size(of: path)
+        identity.sizeBytes = size
+        record.backup = identity
+        if size < spec.minSizeBytes {
+            throw StepFailure(finding: RestoreFindings.dumpTooSmall(size: size, minimum: spec.minSizeBytes))
+        }
+        let (hash, _) = try FileDigest.sha256(path: path)
+        try Task.checkCancellation()
+        identity.sha256 = hash
+        if let checksumFile = spec.sha256File {
+            let expected: String
+            do {
+                expected = try FileDigest.expectedHash(fromChecksumFile: checksumFile)
+            } catch {
+                throw StepFailure(.error, "cannot read sha256_file \(checksumFile): \(error.localizedDescription)")
+            }
+            guard expected == hash else {
+                identity.sha256Status = "MISMATCH with \(checksumFile)"
+                record.backup = identity
+                throw StepFailure(finding: RestoreFindings.checksumMismatch(expected: expected, actual: hash, source: checksumFile))
+            }
+            identity.sha256Status = "matches \(checksumFile)"
+        } else {
+            identity.sha256Status = "computed (no sha256_file to compare with)"
+        }
+        record.backup = identity
+
+        if let manifestPath = drill.scenario.backup.manifest {
+            let manifest = try BackupFacts.readManifest(manifestPath)
+            if let fingerprint = manifest.dump, fingerprint.sha256 != hash {
+                identity.sha256Status = (identity.sha256Status ?? "") + "; differs from the manifest's"
+                record.backup = identity
+                throw StepFailure(finding: RestoreFindings.manifestDumpMismatch(manifestHash: fingerprint.sha256, dumpHash: hash))
+            }
+            state.manifest = manifest
+            identity.manifestPath = manifestPath
+            identity.manifestTakenAt = manifest.takenAt
+            evidence.append("manifest taken at \(ISO8601.string(from: manifest.takenAt)) from PostgreSQL \(manifest.serverVersion)"
+                + (manifest.dump != nil ? ", recorded this dump's sha256" : ""))
+        }
+        record.backup = identity
+
+        let inspection: ArchiveInspection
+        switch ArchiveInspector.inspectFile(path: path, declared: spec.format) {
+        case .success(let value): inspection = value
+        case .failure(let finding): throw StepFailure(finding: finding)
+        }
+        var backup = PreparedBackup.dump(PreparedDump(spec: spec, path: path, sha256: hash, inspection: inspection))
+        try await drill.target.prepare(&backup, &record)
+        state.backup = backup
+        guard case .dump(let dump) = backup else { throw StepFailure(.error, "the target changed what the backup is") }
+        let listed = dump.inspection
+        identity.format = listed.format.rawValue
+        identity.archiveVersion = listed.header?.formatVersion
+        identity.compression = listed.header?.compression
+        identity.sourceDatabase = listed.header?.databaseName
+        identity.sourceServerVersion = listed.serverVersion
+        identity.pgDumpVersion = listed.pgDumpVersion
+        identity.tocEntries = listed.tocEntries
+        (identity.createdAt, identity.createdAtSource) = BackupFacts.creationTime(inspection: listed, manifest: state.manifest, path: path)
+        record.backup = identity
+
+        evidence.append("dump \(path)")
+        evidence.append("format \(listed.format.rawValue), \(SizeText.format(size)), sha256 \(hash)")
+        if let tocEntries = listed.tocEntries { evidence.append("table of contents: \(tocEntries) entries") }
+        if let created = identity.createdAt {
+            evidence.append("created at \(ISO8601.string(from: created, fractional: false)) (\(identity.createdAtSource ?? "?"))")
+        }
+        let versions = [listed.serverVersion.map { "server \($0)" }, listed.pgDumpVersion.map { "pg_dump \($0)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        return StepResult("\(listed.format.rawValue) dump, \(SizeText.format(size))" + (versions.isEmpty ? "" : ", from \(versions)")
+                          + (spec.sha256File != nil ? ", sha256 verified" : ""), evidence)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Point-in-time recovery: finds the base backup and the WAL archive (read only), and refuses a
+/// target recovery cannot reach, before anything is created.
+struct PrepareRecoveryStep: DrillStep {
+    let id = StepID.prepare
+    let title = "Find, measure and inspect the backup"
+    let spec: PITRSpec
+
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
+        var identity = BackupIdentity(path: spec.base)
+        identity.sizeBytes = BackupFacts.size(of: spec.base)
+        identity.sha256Status = "not computed (a base backup is checked by recovering it)"
+        record.backup = identity
+        let base: BaseBackup
+        do {
+            base = try await BaseBackup.locate(spec.base)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.baseBackupMissing("\(error)"))
+        }
+        let archive: WALArchive
+        do {
+            archive = try WALArchive(path: spec.walArchive)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.walArchiveMissing("cannot read \(spec.walArchive): \(error.localizedDescription)"))
+        }
+        guard let newest = archive.segments.last else {
+            throw StepFailure(finding: RestoreFindings.walArchiveMissing("\(spec.walArchive) holds no WAL segment"))
+        }
+        switch base.layout {
+        case .plainFolder: identity.format = "base backup (plain folder)"
+        case .tarFiles(_, let wal): identity.format = "base backup (pg_basebackup -Ft" + (wal == nil ? ")" : ", with pg_wal.tar)")
+        }
+        identity.createdAt = base.startTime
+        identity.createdAtSource = "backup_label START TIME"
+        var evidence: [String] = []
+        // What production reported at the target, for the checks that compare with it.
+        if let manifestPath = drill.scenario.backup.manifest {
+            let manifest = try BackupFacts.readManifest(manifestPath)
+            state.manifest = manifest
+            identity.manifestPath = manifestPath
+            identity.manifestTakenAt = manifest.takenAt
+            evidence.append("manifest taken at \(ISO8601.string(from: manifest.takenAt)) from PostgreSQL \(manifest.serverVersion)")
+        }
+        record.backup = identity
+        if case .time(let target) = spec.target, let started = base.startTime, target < started {
+            throw StepFailure(.error, "the target \(ISO8601.string(from: target, fractional: false)) is before the base backup started "
+                              + "(\(ISO8601.string(from: started, fractional: false))): recovery cannot go back past its base backup; "
+                              + "pick a later target_time or an older base backup")
+        }
+        var backup = PreparedBackup.recovery(RecoverySetup(base: base, archive: archive, target: spec.target))
+        try await drill.target.prepare(&backup, &record)
+        state.backup = backup
+        let target = BackupFacts.describe(spec.target)
+        return StepResult("\(identity.format ?? "base backup"), \(SizeText.format(identity.sizeBytes ?? 0)); \(archive.segments.count) archived WAL segments up to \(newest); target \(target)", [
+            "base backup \(spec.base), started \(base.startTime.map { ISO8601.string(from: $0, fractional: false) } ?? "?") at WAL \(base.startWALFile)",
+            "WAL archive \(spec.walArchive) (read only): \(archive.count(from: base.startWALFile)) segments from the backup's start, newest \(newest)",
+            "recovery target: \(target)",
+        ] + evidence)
+    }
+}

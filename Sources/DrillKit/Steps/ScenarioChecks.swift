@@ -1,0 +1,92 @@
+import Foundation
+
+/// The scenario's checks on the restored database, side by side, each on its own connection:
+/// they are independent read-only queries, and on a big restore they are most of what follows
+/// the restore.
+struct ScenarioChecks: CheckPhase {
+    func pending(_ drill: DrillContext) -> [CheckRecord] {
+        drill.scenario.checks.map { spec in
+            CheckRecord(id: spec.path, kind: spec.kind.key, name: makeCheck(spec)?.displayName ?? spec.kind.key,
+                        verdict: .skipped, line: spec.location.line)
+        }
+    }
+
+    func run(_ drill: DrillContext, _ state: DrillState, _ pending: [CheckRecord]) async -> [CheckRecord] {
+        let specs = drill.scenario.checks
+        var results = pending
+        let context = Inputs(parameters: drill.target.connectionParameters(database: drill.scenario.environment.database.name),
+                             manifest: state.manifest,
+                             sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
+                             app: state.appReady ? state.appAddress : nil, masterKey: state.masterKey?.bytes)
+        // All at once (within reason): with only as many slots as cores, two long checks can
+        // end up one after the other; started together, the server shares the cores and the
+        // phase takes about their total CPU time divided by the cores.
+        let width = max(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        // A check that writes (a test order) would change what the others count: it waits for them.
+        let writing = Set(specs.indices.filter { makeCheck(specs[$0])?.writes ?? false })
+        let reading = specs.indices.filter { !writing.contains($0) }
+        await withTaskGroup(of: (Int, CheckRecord).self) { group in
+            var next = 0
+            func startNext() {
+                let index = reading[next], start = results[index]
+                group.addTask { (index, await Self.runCheck(specs[index], start, context, drill)) }
+                next += 1
+            }
+            while next < min(width, reading.count) { startNext() }
+            for await (index, result) in group {
+                results[index] = result
+                drill.observer.checkFinished(result)
+                if next < reading.count { startNext() }
+            }
+        }
+        for index in writing.sorted() {
+            results[index] = await Self.runCheck(specs[index], results[index], context, drill)
+            drill.observer.checkFinished(results[index])
+        }
+        return results
+    }
+
+    /// What every check of this drill runs with.
+    private struct Inputs: Sendable {
+        var parameters: ConnectionParameters?
+        var manifest: Manifest?
+        var sharedScans: SharedTableScans
+        var app: AppAddress?
+        var masterKey: [UInt8]?
+    }
+
+    private static func runCheck(_ spec: CheckSpec, _ start: CheckRecord, _ inputs: Inputs, _ drill: DrillContext) async -> CheckRecord {
+        var result = start
+        let secrets = drill.secrets
+        if let reason = drill.interruption.current {
+            result.message = "skipped: interrupted by \(reason)"
+            return result
+        }
+        guard let check = makeCheck(spec), let parameters = inputs.parameters else {
+            result.verdict = .error
+            result.message = "could not run: no check of this kind, or no restored database to run it on"
+            return result
+        }
+        let clock = ContinuousClock.now
+        let outcome: CheckOutcome
+        do {
+            let connection = try await PostgresConnection.connect(parameters)
+            outcome = await check.run(in: CheckContext(connection: connection, manifest: inputs.manifest, secrets: secrets,
+                                                       sharedScans: inputs.sharedScans, app: inputs.app, masterKey: inputs.masterKey))
+            connection.close()
+        } catch {
+            outcome = CheckOutcome(verdict: .error, message: "could not connect to the restored database: \(error)")
+        }
+        result.durationSeconds = (ContinuousClock.now - clock).seconds
+        result.verdict = outcome.verdict
+        result.message = secrets.redact(outcome.message)
+        if let reason = drill.interruption.current, outcome.verdict == .error {
+            result.message = "interrupted by \(reason): " + (result.message ?? "")
+        }
+        result.observations = outcome.observations.map {
+            Observation(subject: $0.subject, expected: secrets.redact($0.expected), actual: secrets.redact($0.actual), ok: $0.ok)
+        }
+        result.queries = outcome.queries.map(secrets.redact)
+        return result
+    }
+}

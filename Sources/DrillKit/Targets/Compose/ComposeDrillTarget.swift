@@ -1,0 +1,196 @@
+import Foundation
+
+/// A drill in a throwaway `docker compose` project (`ComposeTarget`): the same drill as a local
+/// one (the same checks, findings and reports), with the database and the app in containers.
+final class ComposeDrillTarget: DrillTarget {
+    let scenario: Scenario
+    let spec: ComposeSpec
+    let runId: String
+    let secrets: SecretStore
+
+    private struct Created {
+        var project: ComposeTarget?
+        var app: ComposeApp?
+    }
+    private let created = Mutex(Created())
+
+    init(scenario: Scenario, spec: ComposeSpec, runId: String, secrets: SecretStore) {
+        self.scenario = scenario
+        self.spec = spec
+        self.runId = runId
+        self.secrets = secrets
+    }
+
+    var kind: String { "compose" }
+    var creationTitle: String { "Create the throwaway compose project and start its database" }
+    private var target: ComposeTarget? { created.withLock { $0.project } }
+
+    /// The app services the scenario starts, if any.
+    private var appServices: [String] {
+        if case .services(let services)? = scenario.app?.start { return services }
+        return []
+    }
+
+    /// The services a key file goes into: the one named, else every app service.
+    private var keyFileServices: [String] {
+        if case .file(let service, _)? = scenario.masterKey?.install { return service.map { [$0] } ?? appServices }
+        return []
+    }
+
+    // MARK: Before anything is created
+
+    /// The dump is listed in the database container, with the server's own pg_restore, once it runs.
+    func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws {}
+
+    // MARK: The throwaway database
+
+    func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
+        var keyVariable: (name: String, services: [String])?
+        if case .environment(let name)? = scenario.masterKey?.install { keyVariable = (name, appServices) }
+        let options = ComposeTarget.Options(runId: runId, scenario: scenario.name, composeFile: spec.file,
+                                            databaseService: spec.databaseService, database: scenario.environment.database,
+                                            appServices: appServices + keyFileServices, keyVariable: keyVariable,
+                                            dumpDelivery: spec.dumpDelivery)
+        let dumpPath: String? = if case .dump(let dump) = backup { dump.path } else { nil }
+        let target = try await ComposeTarget.prepare(options, dump: dumpPath)
+        created.withLock { $0.project = target }
+        target.secrets.forEach(secrets.remember)
+        record.environment?.containerEngine = target.endpoint + " (Docker \(target.engineVersion))"
+        record.environment?.composeProject = target.project.name
+        if case .recovery(let setup) = backup {
+            return TargetCreation(result: StepResult(
+                "compose project \(target.project.name): base backup unpacked into the \(spec.databaseService) volume, set to recover and promote",
+                try await target.prepareRecovery(setup)))
+        }
+        let address = try await target.startDatabase(timeoutSeconds: Int(spec.waitSeconds.rounded(.up)))
+        let database = scenario.environment.database.name
+        guard let parameters = target.connectionParameters(database: database) else { throw StepFailure(.error, "no database address") }
+        let (connection, version) = try await RestoredDatabase.connect(parameters, &record)
+        return TargetCreation(result: StepResult("compose project \(target.project.name): PostgreSQL \(version) healthy on \(address), database \(database)", [
+            "engine \(record.environment?.containerEngine ?? target.endpoint)",
+            "compose files: " + target.project.files.joined(separator: ", ") + " (the second one the harness's: labels, dump mount)",
+            "every container, volume and network labelled \(ComposeTarget.runLabel)=\(runId)",
+            "\(spec.databaseService) published on the engine's loopback only" + (target.tunnels ? ", reached here through an SSH tunnel at \(address)" : " (\(address))")
+                + "; password generated for this run",
+        ]), connection: connection)
+    }
+
+    /// The dump made visible to the database container, listed there with the container's own
+    /// pg_restore (the server's version), as the local drill does with the host's before.
+    func restoreTools(for dump: PreparedDump, _ record: inout DrillRecord) async throws -> RestoreToolsReady {
+        guard let target else { throw StepFailure(.error, "no throwaway target to restore into") }
+        let staged = try await target.stage(dump: dump.path)
+        let (listed, version) = try await ArchiveListing.list(dump.inspection, with: staged.tools, &record)
+        if let entries = listed.tocEntries { record.backup?.tocEntries = entries }
+        return RestoreToolsReady(tools: staged.tools, inspection: listed,
+                                 evidence: ["dump \(staged.delivery)", "pg_restore \(version) of \(staged.tools.place)"])
+    }
+
+    func recover(_ setup: RecoverySetup) async throws -> RecoveryOutcome {
+        guard let target else { throw StepFailure(.error, "no throwaway target to recover") }
+        return try await target.recover(setup)
+    }
+
+    func connectionParameters(database: String) -> ConnectionParameters? {
+        target?.connectionParameters(database: database)
+    }
+
+    var privateDirectory: String? { target?.directory }
+
+    // MARK: The app
+
+    /// Creates the app containers without starting them and copies the key file into each
+    /// (`docker compose cp`); the app's image makes it its user's, 0600, before the app starts.
+    func placeKey(_ key: InstalledMasterKey, _ spec: MasterKeySpec, installed: String) async throws -> String {
+        guard let target else { throw StepFailure(.error, "no throwaway target to install the key into") }
+        guard let file = key.file, case .file(_, let path) = spec.install else { return installed + " of the app services" }
+        let services = keyFileServices
+        guard !services.isEmpty else {
+            throw StepFailure(.error, "master_key.install.file names no service and app.start.services is empty: say which service reads the key")
+        }
+        do {
+            try await target.project.create(services)
+            for service in services { try await target.project.copy(file, to: service, path: path) }
+        } catch {
+            throw StepFailure(.error, "could not place the key in \(services.joined(separator: ", ")): \(error)")
+        }
+        return "file \(path) in \(services.joined(separator: ", ")) (docker compose cp)"
+    }
+
+    /// Migrate in a one-off container, `up --wait` the app services, resolve every
+    /// `{{service:port}}` with `docker compose port`, then the ready probes and the log check.
+    func bootApp(_ spec: AppSpec, key: InstalledMasterKey?) async throws -> BootedApp {
+        guard let target else { throw StepFailure(.error, "no throwaway target to boot the app in") }
+        let services = appServices
+        guard !services.isEmpty else { throw StepFailure(.error, "app.start.services is empty") }
+        let project = target.project.adding(variables: key?.environment ?? [:])
+        let app = ComposeApp(project: project, services: services, forbidden: spec.logsMustNotContain)
+        created.withLock { $0.app = app }
+        var evidence: [String] = []
+        if let migrate = spec.migrate {
+            let service = migrate.service ?? services[0]
+            evidence.append(try await AppBoot.migrate(project.runOnce(service, migrate.command), secrets: secrets))
+        }
+        let wait = Int((spec.ready.map(\.timeoutSeconds).max() ?? 120).rounded(.up))
+        do {
+            try await project.up(services, timeoutSeconds: wait)
+        } catch {
+            // A crash says most, and a crash-looping container is back up part of the time, so
+            // look a few times; otherwise compose's own words (a pull, a port clash, a
+            // healthcheck that never passed) from `up`.
+            var crash: String?
+            for attempt in 0..<4 where crash == nil {
+                if attempt > 0 { try? await Task.sleep(for: .milliseconds(300)) }
+                crash = await app.exitDescription()
+            }
+            let why = crash ?? "\(error)"
+            let lines = await app.recentLines()
+            throw StepFailure(.error, "the app services did not come up within \(wait)s (\(why)); \(AppBoot.keyHint). Their last lines:\n"
+                              + AppBoot.quote(lines, secrets: secrets))
+        }
+        evidence.append("started: docker compose up --wait \(services.joined(separator: " "))")
+        var published: [String: String] = [:]
+        for (service, port) in AppAddress.placeholders(in: scenario.appURLTemplates) {
+            do {
+                published["\(service):\(port)"] = try await target.reach(service, port: port)
+            } catch {
+                throw StepFailure(.error, "{{\(service):\(port)}}: \(error)")
+            }
+        }
+        let through = target.tunnels ? "docker compose port, then an SSH tunnel" : "docker compose port"
+        evidence += published.sorted { $0.key < $1.key }.map { "{{\($0.key)}} → \($0.value) (\(through))" }
+        let address = AppAddress(published: published)
+        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
+        try await AppBoot.checkLogs(app, secrets: secrets)
+        if case .file(_, let path)? = scenario.masterKey?.install {
+            for service in keyFileServices {
+                let owner = try? await project.exec(service, ["stat", "-c", "%U %a", path])
+                if let owner, owner.succeeded {
+                    evidence.append("key in \(service): \(path), owner and mode \(owner.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))")
+                }
+            }
+        }
+        return BootedApp(address: address, message: "\(services.joined(separator: ", ")) up; \(AppBoot.probesPassed(spec))", evidence: evidence)
+    }
+
+    /// The services stop with the project; their last lines are read before it goes down.
+    func stopApp() async -> AppStop {
+        guard let app = created.withLock({ state in defer { state.app = nil }; return state.app }) else { return AppStop() }
+        return AppStop(log: await app.recentLines())
+    }
+
+    // MARK: Teardown
+
+    func tearDown() async -> TargetTeardown {
+        guard let target = created.withLock({ state in defer { state.project = nil }; return state.project }) else {
+            return TargetTeardown(actions: ["no throwaway target was created"], summary: "server stopped, folder removed")
+        }
+        let outcome = await target.tearDown()
+        return TargetTeardown(actions: outcome.actions, leftovers: outcome.leftovers,
+                              summary: "project down, nothing labelled with this run remains")
+    }
+
+    static func collectLeftovers(dryRun: Bool, into outcome: inout LeftoverCollector.Outcome) async {
+        await ComposeLeftovers.collect(dryRun: dryRun, into: &outcome)
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// A drill on this host: a throwaway `LocalCluster` (restored from a dump, or recovered from a
+/// base backup), the app as a child process, both removed at teardown.
+final class LocalDrillTarget: DrillTarget {
+    let scenario: Scenario
+    let spec: LocalSpec
+    let runId: String
+    let secrets: SecretStore
+
+    private struct Created {
+        var binaries: PostgresBinaries?
+        var cluster: LocalCluster?
+        var app: AppProcess?
+    }
+    private let created = Mutex(Created())
+
+    init(scenario: Scenario, spec: LocalSpec, runId: String, secrets: SecretStore) {
+        self.scenario = scenario
+        self.spec = spec
+        self.runId = runId
+        self.secrets = secrets
+    }
+
+    var kind: String { "local" }
+    var creationTitle: String { "Create the throwaway PostgreSQL" }
+    private var cluster: LocalCluster? { created.withLock { $0.cluster } }
+
+    // MARK: Before anything is created
+
+    /// This host's programs restore here, so a dump is listed with them now.
+    func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws {
+        let binaries = try locateBinaries()
+        created.withLock { $0.binaries = binaries }
+        guard case .dump(var dump) = backup else { return }
+        let tools = LocalRestoreTools(binaries: binaries, environment: [:], dumpPath: dump.path)
+        (dump.inspection, _) = try await ArchiveListing.list(dump.inspection, with: tools, &record)
+        backup = .dump(dump)
+    }
+
+    /// This host's PostgreSQL programs; not finding them is a finding.
+    private func locateBinaries() throws -> PostgresBinaries {
+        do {
+            return try PostgresBinaries.locate(configured: spec.postgresBin)
+        } catch {
+            throw StepFailure(finding: RestoreFindings.toolMissing("\(error)"))
+        }
+    }
+
+    // MARK: The throwaway database
+
+    func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
+        guard let binaries = created.withLock({ $0.binaries }) else { throw StepFailure(.error, "no PostgreSQL programs located") }
+        let database = scenario.environment.database
+        let options = LocalCluster.Options(runId: runId, scenario: scenario.name, superuser: database.user, binaries: binaries)
+        if case .recovery(let setup) = backup {
+            let cluster = try await LocalCluster.createForRecovery(options, setup: setup)
+            created.withLock { $0.cluster = cluster }
+            return TargetCreation(result: StepResult("base backup unpacked into \(cluster.dataDirectory), set to recover and promote at the target", [
+                "folder \(cluster.directory) (0700" + (cluster.runAs.map { ", owned by \($0.name)" } ?? "") + ")",
+                "unix socket in that folder only (no TCP); archive_mode off, so the recovered server never writes to the archive",
+                "restore_command reads \(setup.archive.path); recovery.signal written",
+            ]))
+        }
+        let cluster = try await LocalCluster.create(options)
+        created.withLock { $0.cluster = cluster }
+        cluster.secrets.forEach(secrets.remember)
+        try await cluster.createDatabase(database.name)
+        let (connection, version) = try await RestoredDatabase.connect(cluster.connectionParameters(database: database.name), &record)
+        return TargetCreation(result: StepResult("PostgreSQL \(version) on 127.0.0.1:\(cluster.port), database \(database.name)", [
+            "folder \(cluster.directory) (0700" + (cluster.runAs.map { ", owned by \($0.name)" } ?? "") + ")",
+            "listening on 127.0.0.1:\(cluster.port) and a unix socket in that folder; password generated for this run",
+            "server pid \(cluster.serverPid.map(String.init) ?? "?")",
+        ]), connection: connection)
+    }
+
+    func restoreTools(for dump: PreparedDump, _ record: inout DrillRecord) async throws -> RestoreToolsReady {
+        let (cluster, binaries) = created.withLock { ($0.cluster, $0.binaries) }
+        guard let cluster, let binaries else { throw StepFailure(.error, "no throwaway target to restore into") }
+        let tools = LocalRestoreTools(binaries: binaries, environment: cluster.clientEnvironment(database: scenario.environment.database.name),
+                                      dumpPath: dump.path)
+        return RestoreToolsReady(tools: tools, inspection: dump.inspection, evidence: [])
+    }
+
+    func recover(_ setup: RecoverySetup) async throws -> RecoveryOutcome {
+        guard let cluster else { throw StepFailure(.error, "no throwaway target to recover") }
+        return try await cluster.recover(setup)
+    }
+
+    func connectionParameters(database: String) -> ConnectionParameters? {
+        cluster?.connectionParameters(database: database)
+    }
+
+    var privateDirectory: String? { cluster?.directory }
+
+    // MARK: The app
+
+    /// The key file is already in the throwaway's folder, or the key in the app's environment.
+    func placeKey(_ key: InstalledMasterKey, _ spec: MasterKeySpec, installed: String) async throws -> String { installed }
+
+    /// Migrate, start, wait for the ready probes, read the log.
+    func bootApp(_ spec: AppSpec, key: InstalledMasterKey?) async throws -> BootedApp {
+        guard let cluster, case .command(let arguments) = spec.start, let executable = arguments.first else {
+            throw StepFailure(.error, "a local environment starts the app with app.start.command")
+        }
+        let port: UInt16
+        do { port = UInt16(try freeLoopbackPort()) } catch { throw StepFailure(.error, "no free loopback port for the app: \(error)") }
+        let address = AppAddress(port: port, masterKeyFile: key?.file)
+        let database = cluster.connectionParameters(database: scenario.environment.database.name)
+        var environment: [String: String?] = [
+            "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
+            "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
+            "PORT": String(port),
+        ]
+        // The app must get the key from the drill, not from the harness's own environment:
+        // a key inherited from CI would make a backup without its key look healthy.
+        for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
+        for (name, value) in key?.environment ?? [:] { environment[name] = value }
+        let folder = (scenario.file as NSString).deletingLastPathComponent
+        var evidence: [String] = []
+        if let migrate = spec.migrate {
+            let arguments = migrate.command.map(address.argument)
+            guard let executable = arguments.first else { throw StepFailure(.error, "app.migrate.command is empty") }
+            evidence.append(try await AppBoot.migrate(Command(executable, Array(arguments.dropFirst()), environment: environment,
+                                                              workingDirectory: folder.isEmpty ? nil : folder), secrets: secrets))
+        }
+        // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
+        let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
+                              workingDirectory: folder.isEmpty ? nil : folder)
+        let app = AppProcess(command, forbidden: spec.logsMustNotContain)
+        created.withLock { $0.app = app }
+        evidence.append("started: \(secrets.redact(command.displayLine)) on 127.0.0.1:\(port)")
+        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
+        try await AppBoot.checkLogs(app, secrets: secrets)
+        return BootedApp(address: address, message: "the app is up on 127.0.0.1:\(port); \(AppBoot.probesPassed(spec))", evidence: evidence)
+    }
+
+    func stopApp() async -> AppStop {
+        guard let app = created.withLock({ state in defer { state.app = nil }; return state.app }) else { return AppStop() }
+        await app.stop()
+        return AppStop(actions: ["app stopped (\(app.exit ?? "still running"))"], log: app.lastLines)
+    }
+
+    // MARK: Teardown
+
+    func tearDown() async -> TargetTeardown {
+        guard let cluster = created.withLock({ state in defer { state.cluster = nil }; return state.cluster }) else {
+            return TargetTeardown(actions: ["no throwaway target was created"], summary: "server stopped, folder removed")
+        }
+        let outcome = await cluster.tearDown()
+        return TargetTeardown(actions: outcome.actions, leftovers: outcome.leftovers, summary: "server stopped, folder removed")
+    }
+
+    /// Marked folders under the temporary folder whose harness is gone (a compose drill's
+    /// private folder is one too), each with any server still running from it.
+    static func collectLeftovers(dryRun: Bool, into outcome: inout LeftoverCollector.Outcome) async {
+        for leftover in LeftoverCollector.find() {
+            let label = "\(leftover.directory) (run \(leftover.marker.runId), scenario \(leftover.marker.scenario))"
+            if leftover.ownerAlive {
+                outcome.kept.append("\(label): its harness (pid \(leftover.marker.harnessPid)) is still running")
+                continue
+            }
+            if dryRun {
+                outcome.removed.append("would remove \(label)")
+                continue
+            }
+            let result = await LocalCluster.remove(directory: leftover.directory)
+            outcome.removed.append(contentsOf: result.actions.map { "\($0) [\(label)]" })
+            outcome.problems.append(contentsOf: result.leftovers)
+        }
+    }
+}
