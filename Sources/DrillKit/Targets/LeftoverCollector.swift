@@ -14,6 +14,21 @@ public enum LeftoverCollector {
         public var removed: [String]
         public var kept: [String]
         public var problems: [String]
+
+        /// The rule every kind of target shares: what a harness may still be using is kept
+        /// (`keptBecause` says why), and a dry run only says what it would remove. True when
+        /// `label`'s leftover is to be removed now.
+        mutating func mayRemove(_ label: String, keptBecause: String?, dryRun: Bool) -> Bool {
+            if let keptBecause {
+                kept.append("\(label): \(keptBecause)")
+                return false
+            }
+            if dryRun {
+                removed.append("would remove \(label)")
+                return false
+            }
+            return true
+        }
     }
 
     public static func find(in parents: [String] = defaultParents) -> [Leftover] {

@@ -55,18 +55,9 @@ enum ComposeLeftovers {
         for project in projects {
             let label = "compose project \(project.name) (run \(project.runId))"
             let owner = owner(project.harness)
-            if owner.elsewhere {
-                outcome.kept.append("\(label): made by a harness on another host (\(project.harness)); run gc there")
-                continue
-            }
-            if owner.alive {
-                outcome.kept.append("\(label): its harness (\(project.harness)) is still running")
-                continue
-            }
-            if dryRun {
-                outcome.removed.append("would remove \(label)")
-                continue
-            }
+            let keptBecause = owner.elsewhere ? "made by a harness on another host (\(project.harness)); run gc there"
+                : owner.alive ? "its harness (\(project.harness)) is still running" : nil
+            guard outcome.mayRemove(label, keptBecause: keptBecause, dryRun: dryRun) else { continue }
             // No compose file: the project's label is enough for `down` and the sweep.
             let (actions, leftovers) = await ComposeProject(name: project.name, files: [], variables: [:])
                 .tearDown(alsoLabelled: [ComposeTarget.runLabel + "=" + project.runId])

@@ -156,14 +156,8 @@ final class LocalDrillTarget: DrillTarget {
     static func collectLeftovers(dryRun: Bool, into outcome: inout LeftoverCollector.Outcome) async {
         for leftover in LeftoverCollector.find() {
             let label = "\(leftover.directory) (run \(leftover.marker.runId), scenario \(leftover.marker.scenario))"
-            if leftover.ownerAlive {
-                outcome.kept.append("\(label): its harness (pid \(leftover.marker.harnessPid)) is still running")
-                continue
-            }
-            if dryRun {
-                outcome.removed.append("would remove \(label)")
-                continue
-            }
+            let keptBecause = leftover.ownerAlive ? "its harness (pid \(leftover.marker.harnessPid)) is still running" : nil
+            guard outcome.mayRemove(label, keptBecause: keptBecause, dryRun: dryRun) else { continue }
             let result = await LocalCluster.remove(directory: leftover.directory)
             outcome.removed.append(contentsOf: result.actions.map { "\($0) [\(label)]" })
             outcome.problems.append(contentsOf: result.leftovers)
