@@ -48,6 +48,12 @@ public final class LocalCluster: Sendable {
         public enum Cause: Sendable { case portInUse, other }
         public var cause: Cause = .other
         public var description: String
+
+        /// pg_ctl's failure to start the server: a port another process took since it was
+        /// found free is the one cause worth another try.
+        static func serverDidNotStart(_ description: String) -> StartError {
+            StartError(cause: description.contains("Address already in use") ? .portInUse : .other, description: description)
+        }
     }
 
     /// Creates the folder (marked for `gc` before anything else happens), runs initdb and
@@ -160,7 +166,7 @@ public final class LocalCluster: Sendable {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8))?
                 .split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
             let description = "the throwaway PostgreSQL did not start (\(output.statusDescription)): \(output.errorTail()) \(log)"
-            throw StartError(cause: description.contains("Address already in use") ? .portInUse : .other, description: description)
+            throw StartError.serverDidNotStart(description)
         }
     }
 
