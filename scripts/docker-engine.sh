@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A Docker engine and Compose v2 for the compose target and its tests, on a machine that
-# may have neither (no systemd, no registry): see ../shared/notes/DOCKER.md.
+# may have neither (no systemd, no registry): the README's Compose drills section says what it installs.
 #
 # Usage: scripts/docker-engine.sh start   # install what is missing; start a private engine
 #                                          # unless one already answers; print DOCKER_HOST=…

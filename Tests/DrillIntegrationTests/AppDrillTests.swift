@@ -3,7 +3,7 @@ import Foundation
 import RefStoreKit
 import Testing
 
-/// Seed 003 steps 3–5 on real parts: a RefStore dump whose drill account's TOTP secret is
+/// The key, app and login steps on real parts: a RefStore dump whose drill account's TOTP secret is
 /// sealed under key A, the real `age`, the real `refstore serve` as the app. Each fault the
 /// drill detects is shown on a broken setup, and the healthy setup shows none of them.
 @Suite(.timeLimit(.minutes(5))) struct AppDrillTests {

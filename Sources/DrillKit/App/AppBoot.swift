@@ -1,9 +1,9 @@
 import Foundation
 
-/// Seed 003 step 4: migrate (optional), start the app, wait until every ready probe answers
+/// The app step: migrate (optional), start the app, wait until every ready probe answers
 /// as expected, and refuse a boot whose log shows a forbidden line.
 enum AppBoot {
-    /// Seed 003: when the app does not come up after a restore, the key usually did not make it.
+    /// When the app does not come up after a restore, the key usually did not make it.
     static let keyHint = "a boot failure after a restore usually means the master key did not make it onto the host: check master_key.source and master_key.install"
     static let quotedLines = 8
 

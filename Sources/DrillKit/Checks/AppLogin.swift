@@ -36,7 +36,7 @@ enum AppLogin {
         }
     }
 
-    /// What a 401 after a restore most likely means (seed 003).
+    /// What a 401 after a restore most likely means.
     static let refusedExplanation = "the master key most likely does not match the data (the stored TOTP secret did not decrypt), "
         + "or the drill account was not in the backup"
 }

@@ -1,4 +1,4 @@
-/// How a whole drill is judged from its parts (SCENARIO.md, "Verdicts and exit codes"):
+/// How a whole drill is judged from its parts (README, "Exit codes"):
 /// anything that could not run makes the drill an error; anything wrong makes it a failure;
 /// only a drill where every step and check passed and both objectives were met passes.
 public enum DrillVerdict {

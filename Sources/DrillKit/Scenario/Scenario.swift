@@ -1,6 +1,6 @@
 import Foundation
 
-/// A parsed, validated scenario file (contract: SCENARIO.md, version 1). Paths are already
+/// A parsed, validated scenario file (contract: the README's scenario reference, version 1). Paths are already
 /// absolute (resolved against the scenario's folder, `${VAR}` expanded); secrets appear
 /// only as references to where they live.
 public struct Scenario: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 
-/// Loads scenario files (contract: SCENARIO.md, version 1) strictly: an unknown key, a wrong
+/// Loads scenario files (contract: the README's scenario reference, version 1) strictly: an unknown key, a wrong
 /// type, an inline secret or an unparsable value is an error with the line and column where
 /// the operator wrote it. Built on Yams nodes rather than Codable, which loses positions.
 public enum ScenarioLoader {

@@ -10,7 +10,7 @@ struct StepResult: Sendable {
     }
 }
 
-/// One step of a drill (ARCHITECTURE.md, "DrillStep"). The runner times it, skips it when the
+/// One step of a drill (README, "Where things go"). The runner times it, skips it when the
 /// step before it did not pass, and turns what it throws into a verdict; the step only does
 /// its work. Adding a step is a new type and its place in `DrillPipeline.standard`.
 protocol DrillStep: Sendable {

@@ -1,4 +1,4 @@
-/// Where a drill runs (ARCHITECTURE.md, "DrillTarget"): a throwaway the harness alone creates,
+/// Where a drill runs (README, "Where things go"): a throwaway the harness alone creates,
 /// asked only for what a drill needs of it. The steps, checks and reports know nothing of
 /// which kind it is; `DrillTargets.make` is the one place that chooses.
 protocol DrillTarget: AnyObject, Sendable {
