@@ -51,7 +51,7 @@ public struct ScenarioHistory: Sendable {
         let date = ISO8601.day(good.record.startedAt)
         var lines: [String] = []
         let measures: [(String, Double?, Double?)] = [
-            ("restore", latest.restoreSeconds, good.restoreSeconds),
+            (StepID.restore.rawValue, latest.restoreSeconds, good.restoreSeconds),
             ("RTO", latest.record.rto?.measuredSeconds, good.record.rto?.measuredSeconds),
             ("RPO", latest.record.rpo?.measuredSeconds, good.record.rpo?.measuredSeconds),
         ]

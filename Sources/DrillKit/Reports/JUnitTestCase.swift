@@ -179,7 +179,7 @@ extension JUnitTestCase {
             case .skipped: "teardown skipped"
             }
             message = step?.message ?? findings.first?.title ?? fallback
-            type = findings.first?.code ?? "teardown"
+            type = findings.first?.code ?? StepID.teardown.rawValue
         }
         self.init(name: name, className: className, seconds: teardown.durationSeconds,
                   outcome: Self.outcome(for: verdict, message: message, type: type, details: lines),
