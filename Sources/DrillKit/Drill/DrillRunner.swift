@@ -11,26 +11,27 @@ public final class DrillRunner: Sendable {
     let observer: any DrillObserver
     let interruption: Interruption
     let secrets: SecretStore
-    let target: any DrillTarget
-    let pipeline: DrillPipeline
+    /// Each run gets its own target (what it created is per run) and the pipeline for it.
+    let makeTarget: @Sendable () -> any DrillTarget
+    let makePipeline: @Sendable (any DrillTarget) -> DrillPipeline
 
     public convenience init(scenario: Scenario, runId: String = RunID.make(), observer: any DrillObserver = SilentObserver(),
                             interruption: Interruption = Interruption(), secrets: SecretStore = SecretStore()) {
-        let target = DrillTargets.make(for: scenario, runId: runId, secrets: secrets)
         self.init(scenario: scenario, runId: runId, observer: observer, interruption: interruption, secrets: secrets,
-                  target: target, pipeline: .standard(for: scenario, target: target))
+                  target: { DrillTargets.make(for: scenario, runId: runId, secrets: secrets) },
+                  pipeline: { DrillPipeline.standard(for: scenario, target: $0) })
     }
 
     /// Any target and pipeline: the tests' fake target and scripted steps.
     init(scenario: Scenario, runId: String, observer: any DrillObserver, interruption: Interruption, secrets: SecretStore,
-         target: any DrillTarget, pipeline: DrillPipeline) {
+         target: @escaping @Sendable () -> any DrillTarget, pipeline: @escaping @Sendable (any DrillTarget) -> DrillPipeline) {
         self.scenario = scenario
         self.runId = runId
         self.observer = observer
         self.interruption = interruption
         self.secrets = secrets
-        self.target = target
-        self.pipeline = pipeline
+        self.makeTarget = target
+        self.makePipeline = pipeline
     }
 
     public func run() async -> DrillRecord {
@@ -50,6 +51,8 @@ public final class DrillRunner: Sendable {
     }
 
     private func carryOut() async -> DrillRecord {
+        let target = makeTarget()
+        let pipeline = makePipeline(target)
         var record = DrillRecord(runId: runId, scenarioName: scenario.name, scenarioFile: scenario.file,
                                  scenarioDescription: scenario.description, startedAt: Date())
         record.tier = scenario.objectives.tier?.rawValue
@@ -72,7 +75,7 @@ public final class DrillRunner: Sendable {
             previous = result
         }
         let restored = record.steps.first { $0.id == pipeline.checksNeed }?.verdict == .pass
-        await runChecks(drill, &state, &record, restored: restored)
+        await runChecks(pipeline.checks, drill, &state, &record, restored: restored)
         if restored {
             for audit in pipeline.audits {
                 if let problem = audit.problem(drill) { finish(problem, &record) }
@@ -134,8 +137,9 @@ public final class DrillRunner: Sendable {
 
     /// The checks run only on a database that restored, and not once the drill is stopping;
     /// otherwise each is recorded as skipped, with the reason. The RTO clock stops after them.
-    private func runChecks(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord, restored: Bool) async {
-        let pending = pipeline.checks.pending(drill)
+    private func runChecks(_ checks: any CheckPhase, _ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord,
+                           restored: Bool) async {
+        let pending = checks.pending(drill)
         let skipReason = drill.stopReason.map { "skipped: interrupted by \($0)" } ?? (restored ? nil : "skipped: the restore did not pass")
         if let skipReason {
             record.checks = pending.map { check in
@@ -146,7 +150,7 @@ public final class DrillRunner: Sendable {
             }
             return
         }
-        record.checks = await pipeline.checks.run(drill, state, pending)
+        record.checks = await checks.run(drill, state, pending)
         if drill.stopReason == nil { state.rtoEnd = ContinuousClock.now }
     }
 }

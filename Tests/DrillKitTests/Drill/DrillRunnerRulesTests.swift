@@ -36,8 +36,8 @@ import Testing
                                 report: ReportSpec(directory: "/fake/reports"), deadlineSeconds: deadline)
         let observer = RecordingObserver()
         let runner = DrillRunner(scenario: scenario, runId: "fake-run", observer: observer, interruption: interruption,
-                                 secrets: SecretStore(), target: target,
-                                 pipeline: DrillPipeline(steps: steps, checks: ScriptedChecks(verdicts: checks, behavior: duringChecks)))
+                                 secrets: SecretStore(), target: { target },
+                                 pipeline: { _ in DrillPipeline(steps: steps, checks: ScriptedChecks(verdicts: checks, behavior: duringChecks)) })
         return Drill(runner: runner, target: target, observer: observer)
     }
 
