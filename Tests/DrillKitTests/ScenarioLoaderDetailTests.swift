@@ -110,12 +110,13 @@ import Testing
 
     @Test(arguments: [("> 0", ComparisonOperator.greater, "0"), ("= 42", .equal, "42"), (">= 10", .greaterOrEqual, "10"),
                       ("<=-1.5", .lessOrEqual, "-1.5"), ("!= 'x'", .notEqual, "'x'"), ("= 'it''s'", .equal, "'it''s'"),
-                      ("< 1e3", .less, "1e3"), ("= true", .equal, "true")])
+                      ("< 1e3", .less, "1e3"), ("= true", .equal, "true"),
+                      ("== 5", .equal, "5"), ("==5", .equal, "5")])
     func comparisonsParse(text: String, op: ComparisonOperator, operand: String) {
         #expect(Comparison(parsing: text) == Comparison(op: op, operand: operand))
     }
 
-    @Test(arguments: ["", "> ", "0", "=> 1", "== 1", "= x", "= 'it's'", "~ 1", "> 1 2"])
+    @Test(arguments: ["", "> ", "0", "=> 1", "=== 1", "= x", "= 'it's'", "~ 1", "> 1 2"])
     func malformedComparisonsAreRejected(text: String) {
         #expect(Comparison(parsing: text) == nil)
     }
