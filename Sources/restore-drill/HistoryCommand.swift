@@ -23,7 +23,7 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: ArgumentHelp("Write history.md and history-<scenario>.svg here.", valueName: "DIR"))
     var output: String?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge overdue drills as of this UTC time (ISO 8601) instead of now.", valueName: "TIME"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Judge overdue drills as of this UTC time or day (ISO 8601; a day is its midnight) instead of now.", valueName: "TIME"))
     var asOf: String?
 
     @OptionGroup var trustedKeys: TrustedKeyOptions
@@ -38,8 +38,8 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         var now = Date()
         if let asOf {
-            guard let date = ISO8601.date(from: asOf) else {
-                throw ValidationError("--as-of \(asOf) is not an ISO 8601 UTC time such as 2026-11-22T00:00:00Z")
+            guard let date = ISO8601.date(fromTimeOrDay: asOf) else {
+                throw ValidationError("--as-of \(asOf) is not an ISO 8601 UTC time or day such as 2026-11-22T00:00:00Z or 2026-11-22")
             }
             now = date
         }

@@ -34,6 +34,13 @@ import Testing
 
         let onTime = try await HarnessBinary.run(["history", reports, "--as-of", "2026-11-01T00:00:00Z", "--fail-if-overdue"] + pinned)
         #expect(onTime.exitCode == 0, "\(onTime.standardOutput)")
+        let onTimeByDay = try await HarnessBinary.run(["history", reports, "--as-of", "2026-11-01", "--fail-if-overdue"] + pinned)
+        #expect(onTimeByDay.exitCode == 0, "a day is its midnight UTC: \(onTimeByDay.standardOutput)\(onTimeByDay.standardError)")
+        let overdueByDay = try await HarnessBinary.run(["history", reports, "--as-of", "2026-12-31", "--fail-if-overdue"] + pinned)
+        #expect(overdueByDay.exitCode == 1)
+        let notADay = try await HarnessBinary.run(["history", reports, "--as-of", "2026-13-45"] + pinned)
+        #expect(notADay.exitCode != 0)
+        #expect(notADay.standardError.contains("--as-of 2026-13-45 is not an ISO 8601 UTC time or day"), "\(notADay.standardError)")
         let overdue = try await HarnessBinary.run(["history", reports, "--as-of", "2026-12-31T00:00:00Z", "--fail-if-overdue"] + pinned)
         #expect(overdue.exitCode == 1)
         #expect(overdue.standardOutput.contains("OVERDUE: no passing drill since 2026-10-21"))

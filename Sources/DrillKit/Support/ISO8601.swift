@@ -17,6 +17,12 @@ public enum ISO8601 {
         return String(full.prefix(10)) + " " + String(full.dropFirst(11).prefix(5))
     }
 
+    /// A time, or a day (`2026-12-01`) taken as its midnight UTC: what an operator types for "as of".
+    public static func date(fromTimeOrDay text: String) -> Date? {
+        if text.count == 10, let midnight = date(from: text + "T00:00:00Z") { return midnight }
+        return date(from: text)
+    }
+
     public static func date(from text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).parse(text) { return date }
         return try? Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt).parse(text)
