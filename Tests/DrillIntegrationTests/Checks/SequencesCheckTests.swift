@@ -41,4 +41,69 @@ import Testing
             #expect(ignored.message == "1 sequence at or past the highest value of their column; 2 ignored")
         }
     }
+
+    /// What hand-written and older schemas do: a column `DEFAULT nextval(…)` with no OWNED
+    /// BY, one sequence shared by two tables, a serial on a partitioned table.
+    static let handWritten = """
+        CREATE SEQUENCE ticket_seq;
+        CREATE TABLE tickets (id integer DEFAULT nextval('ticket_seq') PRIMARY KEY);
+        INSERT INTO tickets SELECT FROM generate_series(1, 300);
+        CREATE SEQUENCE shared_id;
+        CREATE TABLE web_orders (id bigint DEFAULT nextval('shared_id') PRIMARY KEY);
+        CREATE TABLE pos_orders (id bigint DEFAULT nextval('shared_id') PRIMARY KEY);
+        INSERT INTO web_orders SELECT FROM generate_series(1, 50);
+        INSERT INTO pos_orders SELECT FROM generate_series(1, 70);
+        CREATE TABLE payments (id serial, paid_on date NOT NULL) PARTITION BY RANGE (paid_on);
+        CREATE TABLE payments_2025 PARTITION OF payments FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE TABLE payments_2026 PARTITION OF payments FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+        INSERT INTO payments (paid_on) SELECT DATE '2025-06-01' + (i % 400) FROM generate_series(1, 500) AS i;
+        """
+
+    @Test func followsColumnDefaultsSharedSequencesAndPartitions() async throws {
+        try await withRestoredDatabase { db in
+            try await db.execute(script: Self.handWritten)
+            let healthy = try await run(.sequences(SequencesCheckSpec()), on: db)
+            #expect(healthy.verdict == .pass, "\(healthy.message)")
+            #expect(healthy.message == "3 sequences at or past the highest value of their column")
+            #expect(healthy.observations.map(\.subject) == ["public.payments_id_seq", "public.shared_id", "public.ticket_seq"])
+            #expect(healthy.observations.contains(Observation(subject: "public.shared_id", expected: "≥ 120 (pos_orders.id; it also feeds web_orders.id)",
+                                                              actual: "120", ok: true)))
+            // A partition is read through its parent, once.
+            #expect(healthy.observations.contains(Observation(subject: "public.payments_id_seq", expected: "≥ 500 (payments.id)",
+                                                              actual: "500", ok: true)))
+            #expect(healthy.queries.joined().contains("payments_2025") == false)
+
+            try await db.execute(script: "SELECT setval('ticket_seq', 10);")
+            let unowned = try await run(.sequences(SequencesCheckSpec()), on: db)
+            #expect(unowned.verdict == .fail)
+            #expect(unowned.message == "public.ticket_seq is at 10 but tickets.id reaches 300: the next insert will collide")
+
+            try await db.execute(script: "SELECT setval('ticket_seq', 300); SELECT setval('shared_id', 60);")
+            let shared = try await run(.sequences(SequencesCheckSpec()), on: db)
+            #expect(shared.verdict == .fail, "past one table's highest is not enough")
+            #expect(shared.message == "public.shared_id is at 60 but pos_orders.id reaches 120 (it also feeds web_orders.id): the next insert will collide")
+
+            try await db.execute(script: "SELECT setval('shared_id', 120); SELECT setval('payments_id_seq', 100);")
+            let partitioned = try await run(.sequences(SequencesCheckSpec()), on: db)
+            #expect(partitioned.verdict == .fail, "the highest value lives in a partition")
+            #expect(partitioned.message == "public.payments_id_seq is at 100 but payments.id reaches 500: the next insert will collide")
+        }
+    }
+
+    @Test func aSequenceFeedingTextIsAnErrorUntilIgnored() async throws {
+        try await withRestoredDatabase { db in
+            try await db.execute(script: """
+                CREATE SEQUENCE reference_seq;
+                CREATE TABLE refunds (id serial PRIMARY KEY, reference text DEFAULT 'R-' || nextval('reference_seq'));
+                INSERT INTO refunds SELECT FROM generate_series(1, 20);
+                """)
+            let unverified = try await run(.sequences(SequencesCheckSpec()), on: db)
+            #expect(unverified.verdict == .error, "a sequence it could not compare is never a pass")
+            #expect(unverified.message.contains("public.reference_seq feeds refunds.reference, a text column, which cannot be compared"),
+                    "\(unverified.message)")
+            let ignored = try await run(.sequences(SequencesCheckSpec(ignore: ["reference_seq"])), on: db)
+            #expect(ignored.verdict == .pass, "\(ignored.message)")
+            #expect(ignored.message == "1 sequence at or past the highest value of their column; 1 ignored")
+        }
+    }
 }
