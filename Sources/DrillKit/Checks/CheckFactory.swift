@@ -1,4 +1,4 @@
-/// The check for one `checks:` entry, or nil for a kind not implemented yet (`command`).
+/// The check for one `checks:` entry, or nil for a kind this version cannot carry out (none today).
 public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     switch spec.kind {
     case .rowCounts(let settings): RowCountsCheck(spec: spec, settings: settings)
@@ -11,6 +11,6 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .secretDecrypt(let settings): SecretDecryptCheck(spec: spec, settings: settings)
     case .testOrder(let settings): TestOrderCheck(spec: spec, settings: settings)
     case .http(let settings): HTTPCheck(spec: spec, settings: settings)
-    case .command: nil
+    case .command(let settings): CommandCheck(spec: spec, settings: settings)
     }
 }

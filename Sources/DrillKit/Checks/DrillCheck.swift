@@ -12,6 +12,8 @@ public struct CheckContext: Sendable {
     public var app: AppAddress?
     /// The installed master key's bytes; nil when none was installed.
     public var masterKey: [UInt8]?
+    /// Where a `command` check runs its program: the drill's target.
+    var commands: (any CommandPlace)?
 
     public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
                 sharedScans: SharedTableScans? = nil, app: AppAddress? = nil, masterKey: [UInt8]? = nil) {

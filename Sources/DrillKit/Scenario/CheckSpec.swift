@@ -308,13 +308,34 @@ public struct HTTPCheckSpec: Sendable {
     }
 }
 
+/// What a `command` check's standard output must be (trailing newlines aside).
+public enum CommandOutputExpectation: Sendable, Equatable {
+    case equals(String)
+    case contains(String)
+    /// A regular expression (ICU syntax) that must match somewhere in the output.
+    case matches(String)
+    /// The text of a file (a baseline taken before, e.g. the installed plugin list).
+    case equalsFile(String)
+}
+
+/// `command`: run a program (argv, no shell) on this host with the restored database's `PG*`
+/// variables, or inside an app service of a compose drill, and judge its exit code and output.
 public struct CommandCheckSpec: Sendable {
     public var service: String?
     public var run: [String]
-    public var baselineFile: String?
-    public init(service: String? = nil, run: [String], baselineFile: String? = nil) {
+    public var timeoutSeconds: Double
+    public var exitCode: Int32
+    public var output: CommandOutputExpectation?
+
+    public init(service: String? = nil, run: [String], timeoutSeconds: Double = 60, exitCode: Int32 = 0,
+                output: CommandOutputExpectation? = nil) {
         self.service = service
         self.run = run
-        self.baselineFile = baselineFile
+        self.timeoutSeconds = timeoutSeconds
+        self.exitCode = exitCode
+        self.output = output
     }
+
+    /// `baseline_file:`, the contract's first spelling of `expect.output_file`.
+    public var baselineFile: String? { if case .equalsFile(let path)? = output { path } else { nil } }
 }

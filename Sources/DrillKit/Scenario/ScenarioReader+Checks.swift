@@ -1,3 +1,5 @@
+import Foundation
+
 extension ScenarioReader {
     static let checkKinds = CheckKindName.allCases.map(\.rawValue)
 
@@ -87,12 +89,56 @@ extension ScenarioReader {
         return HTTPCheckSpec(url: request.url, status: request.status, json: request.json)
     }
 
+    /// A command check's `service` is a compose app service; a local drill runs commands on this host.
+    func checkCommandsFit(_ checks: [CheckSpec], environment: EnvironmentSpec) {
+        guard case .local = environment.target else { return }
+        for check in checks {
+            if case .command(let command) = check.kind, let service = command.service {
+                report("\(check.path).service needs environment.kind: compose; a local drill runs the command on this host: drop 'service: \(service)'",
+                       at: check.location)
+            }
+        }
+    }
+
     private func readCommandCheck(_ value: ScenarioValue) -> CommandCheckSpec? {
-        guard let command = mapping(value, allowed: ["service", "run", "baseline_file"]) else { return nil }
+        guard let command = mapping(value, allowed: ["service", "run", "timeout", "expect", "baseline_file"]) else { return nil }
         let service = command["service"].flatMap(string)
         let run = required("run", in: command).flatMap { stringList($0) }
-        let baseline = command["baseline_file"].flatMap(path)
+        let timeout = command["timeout"].flatMap(duration)
+        var exitCode: Int32 = 0
+        var output: CommandOutputExpectation?
+        if let expectValue = command["expect"],
+           let expect = mapping(expectValue, allowed: ["exit_code", "output", "output_contains", "output_matches", "output_file"]) {
+            if let code = expect["exit_code"].flatMap(integer) {
+                if (0...255).contains(code) {
+                    exitCode = Int32(code)
+                } else if let codeValue = expect["exit_code"] {
+                    report("exit_code \(code) is not an exit status: expected 0 to 255", at: codeValue.location)
+                }
+            }
+            switch exactlyOne(of: ["output", "output_contains", "output_matches", "output_file"], in: expect, required: false) {
+            case "output": output = expect["output"].flatMap(string).map(CommandOutputExpectation.equals)
+            case "output_contains": output = expect["output_contains"].flatMap(string).map(CommandOutputExpectation.contains)
+            case "output_matches":
+                if let patternValue = expect["output_matches"], let pattern = string(patternValue) {
+                    if (try? NSRegularExpression(pattern: pattern)) == nil {
+                        report("output_matches '\(pattern)' is not a regular expression", at: patternValue.location)
+                    } else {
+                        output = .matches(pattern)
+                    }
+                }
+            case "output_file": output = expect["output_file"].flatMap(path).map(CommandOutputExpectation.equalsFile)
+            default: break
+            }
+        }
+        if let baselineValue = command["baseline_file"] {
+            if output != nil {
+                report("baseline_file says what the output must be, and so does expect: keep one", at: baselineValue.entryLocation)
+            } else {
+                output = path(baselineValue).map(CommandOutputExpectation.equalsFile)
+            }
+        }
         guard let run else { return nil }
-        return CommandCheckSpec(service: service, run: run, baselineFile: baseline)
+        return CommandCheckSpec(service: service, run: run, timeoutSeconds: timeout ?? 60, exitCode: exitCode, output: output)
     }
 }

@@ -21,6 +21,7 @@ extension ScenarioReader {
         if let environment, let app, let appSection = top["app"] {
             checkAppFits(app, environment: environment, at: appSection)
         }
+        if let environment, let checks { checkCommandsFit(checks, environment: environment) }
         guard diagnostics.isEmpty, version != nil, let name, let environment, let backup, let checks, let reportSpec else {
             return nil
         }

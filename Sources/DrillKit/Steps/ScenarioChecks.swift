@@ -71,8 +71,10 @@ struct ScenarioChecks: CheckPhase {
         let outcome: CheckOutcome
         do {
             let connection = try await PostgresConnection.connect(parameters)
-            outcome = await check.run(in: CheckContext(connection: connection, manifest: inputs.manifest, secrets: secrets,
-                                                       sharedScans: inputs.sharedScans, app: inputs.app, masterKey: inputs.masterKey))
+            var context = CheckContext(connection: connection, manifest: inputs.manifest, secrets: secrets,
+                                       sharedScans: inputs.sharedScans, app: inputs.app, masterKey: inputs.masterKey)
+            context.commands = drill.target
+            outcome = await check.run(in: context)
             connection.close()
         } catch {
             outcome = CheckOutcome(verdict: .error, message: "could not connect to the restored database: \(error)")

@@ -1,7 +1,7 @@
 /// Where a drill runs (README, "Where things go"): a throwaway the harness alone creates,
 /// asked only for what a drill needs of it. The steps, checks and reports know nothing of
 /// which kind it is; `DrillTargets.make` is the one place that chooses.
-protocol DrillTarget: AnyObject, Sendable {
+protocol DrillTarget: AnyObject, CommandPlace {
     /// `local`, `compose`: the record's and the plan step's name for it.
     var kind: String { get }
     /// The target step's title.

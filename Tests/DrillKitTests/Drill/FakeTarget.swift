@@ -80,5 +80,9 @@ final class FakeTarget: DrillTarget {
         return TargetTeardown(actions: ["removed the fake throwaway"], leftovers: script.leftovers, summary: "fake throwaway removed")
     }
 
+    func checkCommand(_ arguments: [String], service: String?) throws -> Command {
+        throw StepFailure(.error, "a fake target runs no command")
+    }
+
     static func collectLeftovers(dryRun: Bool, into outcome: inout LeftoverCollector.Outcome) async {}
 }

@@ -179,6 +179,31 @@ final class ComposeDrillTarget: DrillTarget {
         return AppStop(log: await app.recentLines())
     }
 
+    // MARK: Commands
+
+    /// A `command` check's program runs inside `service` (`docker compose exec`), or else on
+    /// this host with the `PG*` variables of the database's published port.
+    func checkCommand(_ arguments: [String], service: String?) throws -> Command {
+        guard let target, let executable = arguments.first else { throw StepFailure(.error, "no restored database to run it against") }
+        if let service {
+            let started = appServices + [spec.databaseService]
+            guard started.contains(service) else {
+                throw StepFailure(.error, "\(service) is not a service this drill starts (\(started.joined(separator: ", ")))")
+            }
+            return target.project.execCommand(service, arguments)
+        }
+        guard let database = target.connectionParameters(database: scenario.environment.database.name) else {
+            throw StepFailure(.error, "the restored database has no published address")
+        }
+        var environment: [String: String?] = [
+            "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
+            "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
+        ]
+        for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
+        let folder = (scenario.file as NSString).deletingLastPathComponent
+        return Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: folder.isEmpty ? nil : folder)
+    }
+
     // MARK: Teardown
 
     func tearDown() async -> TargetTeardown {

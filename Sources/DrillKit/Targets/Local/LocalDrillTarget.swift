@@ -141,6 +141,21 @@ final class LocalDrillTarget: DrillTarget {
         return AppStop(actions: ["app stopped (\(app.exit ?? "still running"))"], log: app.lastLines)
     }
 
+    // MARK: Commands
+
+    /// A `command` check's program runs on this host, from the scenario's folder, with the
+    /// restored database's `PG*` variables and none of the scenario's secrets.
+    func checkCommand(_ arguments: [String], service: String?) throws -> Command {
+        if let service {
+            throw StepFailure(.error, "a local drill has no service \(service): its commands run on this host")
+        }
+        guard let cluster, let executable = arguments.first else { throw StepFailure(.error, "no restored database to run it against") }
+        var environment = cluster.clientEnvironment(database: scenario.environment.database.name)
+        for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
+        let folder = (scenario.file as NSString).deletingLastPathComponent
+        return Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: folder.isEmpty ? nil : folder)
+    }
+
     // MARK: Teardown
 
     func tearDown() async -> TargetTeardown {

@@ -1,0 +1,176 @@
+import Foundation
+
+/// `command`: runs a program against the restored drill (an app's own CLI, a plugin list, a
+/// script) with a timeout, and compares its exit code and standard output with what the
+/// scenario expects. What it printed reaches the report bounded and redacted.
+public struct CommandCheck: DrillCheck {
+    public let spec: CheckSpec
+    public let settings: CommandCheckSpec
+
+    /// How much of the output a message or observation quotes.
+    static let quotedLines = 12
+    static let quotedBytes = 2000
+
+    public init(spec: CheckSpec, settings: CommandCheckSpec) {
+        self.spec = spec
+        self.settings = settings
+    }
+
+    public var displayName: String {
+        "command: " + settings.run.joined(separator: " ") + (settings.service.map { " (in \($0))" } ?? "")
+    }
+
+    public func run(in context: CheckContext) async -> CheckOutcome {
+        let transcript = CheckTranscript(context)
+        let line = settings.run.joined(separator: " ")
+        guard let place = context.commands else {
+            transcript.cannotVerify("could not run `\(line)`: this drill has no target to run it on")
+            return transcript.outcome(passing: "")
+        }
+        let command: Command
+        do {
+            command = try place.checkCommand(settings.run, service: settings.service)
+        } catch {
+            transcript.cannotVerify("could not run `\(line)`: \(error)")
+            return transcript.outcome(passing: "")
+        }
+        let expectedOutput: String?
+        do {
+            expectedOutput = try expectedText()
+        } catch {
+            transcript.cannotVerify("\(error)")
+            return transcript.outcome(passing: "")
+        }
+        let output: CommandOutput
+        switch await Self.run(command, timeoutSeconds: settings.timeoutSeconds) {
+        case .finished(let finished): output = finished
+        case .timedOut:
+            transcript.fail("`\(line)` did not finish within \(DurationText.formatObjective(settings.timeoutSeconds)) (timeout); it was stopped")
+            return transcript.outcome(passing: "")
+        case .failedToStart(let error):
+            transcript.cannotVerify("could not start `\(line)`: \(error)")
+            return transcript.outcome(passing: "")
+        case .interrupted:
+            transcript.cannotVerify("`\(line)` was stopped before it finished")
+            return transcript.outcome(passing: "")
+        }
+
+        let printed = Self.trimmed(output.standardOutput)
+        let status = output.exitCode.map { "exit code \($0)" } ?? output.statusDescription
+        transcript.observe("exit code", expected: String(settings.exitCode), actual: output.exitCode.map(String.init) ?? status,
+                           ok: output.exitCode == settings.exitCode)
+        if output.exitCode != settings.exitCode {
+            let said = Self.quote(output.standardError.isEmpty ? output.standardOutput : output.standardError)
+            transcript.fail("`\(line)` ended with \(status), expected exit code \(settings.exitCode)" + (said.isEmpty ? "" : "; it said:\n" + said))
+        }
+        if let expectation = settings.output {
+            let (ok, expected, problem) = Self.judge(printed, against: expectation, expectedText: expectedOutput)
+            transcript.observe("output", expected: expected, actual: Self.quote(printed), ok: ok)
+            if let problem { transcript.fail("`\(line)`: " + problem) }
+        }
+        let outputWord = settings.output.map { _ in ", output as expected" } ?? ""
+        return transcript.outcome(passing: "`\(line)`" + (settings.service.map { " in \($0)" } ?? "")
+                                  + " ended with exit code \(settings.exitCode)" + outputWord)
+    }
+
+    /// The text an `equals`-like expectation compares with; a baseline file is read now.
+    private func expectedText() throws -> String? {
+        guard case .equalsFile(let path)? = settings.output else { return nil }
+        do {
+            return Self.trimmed(try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw ScenarioFileProblem("cannot read the expected output \(path): \(error.localizedDescription)")
+        }
+    }
+
+    struct ScenarioFileProblem: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func judge(_ printed: String, against expectation: CommandOutputExpectation,
+                      expectedText: String?) -> (ok: Bool, expected: String, problem: String?) {
+        switch expectation {
+        case .equals(let text):
+            return compare(printed, trimmed(text), label: quote(trimmed(text)), source: "the expected text")
+        case .equalsFile(let path):
+            return compare(printed, expectedText ?? "", label: "the text of \(path)", source: path)
+        case .contains(let text):
+            let ok = printed.contains(text)
+            return (ok, "contains \(quote(text))", ok ? nil : "its output does not contain \(quote(text))")
+        case .matches(let pattern):
+            let ok = (try? NSRegularExpression(pattern: pattern))?
+                .firstMatch(in: printed, range: NSRange(printed.startIndex..., in: printed)) != nil
+            return (ok, "matches /\(pattern)/", ok ? nil : "its output does not match /\(pattern)/")
+        }
+    }
+
+    private static func compare(_ printed: String, _ wanted: String, label: String, source: String) -> (ok: Bool, expected: String, problem: String?) {
+        guard printed != wanted else { return (true, label, nil) }
+        return (false, label, "its output differs from \(source) " + firstDifference(printed, wanted))
+    }
+
+    /// Where two outputs part: the first line that differs, or the line one of them lacks.
+    static func firstDifference(_ actual: String, _ expected: String) -> String {
+        let got = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let wanted = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in 0..<max(got.count, wanted.count) {
+            let left = index < got.count ? String(got[index]) : nil
+            let right = index < wanted.count ? String(wanted[index]) : nil
+            guard left != right else { continue }
+            return "at line \(index + 1): expected \(right.map { quote($0) } ?? "no line"), got \(left.map { quote($0) } ?? "no line")"
+        }
+        return ""
+    }
+
+    /// Without the trailing newlines every program prints.
+    static func trimmed(_ text: String) -> String {
+        var text = text
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+
+    /// At most `quotedLines` lines and `quotedBytes` bytes, in quotes when it is one line.
+    static func quote(_ text: String) -> String {
+        let text = trimmed(text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var kept = lines.prefix(quotedLines).joined(separator: "\n")
+        var cut = lines.count > quotedLines
+        if kept.utf8.count > quotedBytes {
+            kept = String(decoding: Array(kept.utf8.prefix(quotedBytes)), as: UTF8.self)
+            cut = true
+        }
+        if lines.count <= 1, !cut { return "'\(kept)'" }
+        return kept + (cut ? "\n[… \(lines.count) lines in all, cut]" : "")
+    }
+
+    enum RunResult: Sendable {
+        case finished(CommandOutput)
+        case timedOut
+        case failedToStart(String)
+        /// The drill was stopped while it ran.
+        case interrupted
+    }
+
+    /// Runs `command`, stopping it (SIGTERM, then SIGKILL) when the timeout strikes first.
+    static func run(_ command: Command, timeoutSeconds: Double) async -> RunResult {
+        await withTaskGroup(of: RunResult?.self) { group in
+            group.addTask {
+                do {
+                    return .finished(try await CommandRunner.run(command, captureLimit: 1 << 20))
+                } catch is CancellationError {
+                    return nil
+                } catch {
+                    return Task.isCancelled ? nil : .failedToStart("\(error)")
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int64(timeoutSeconds * 1000)))
+                return Task.isCancelled ? nil : .timedOut
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .interrupted
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import DrillKit
+
+/// The `command` check's keys: read when right, placed when wrong; and how it judges output.
+@Suite struct CommandCheckKeysTests {
+    static func command(_ body: String, preamble: String = ScenarioFixtures.validPreamble) -> String {
+        preamble + "checks:\n  - command: \(body)\n"
+    }
+
+    static func settings(_ yaml: String) throws -> CommandCheckSpec {
+        let scenario = try ScenarioFixtures.load(yaml: yaml)
+        guard case .command(let settings) = scenario.checks[0].kind else { throw ScenarioLoadError(diagnostics: []) }
+        return settings
+    }
+
+    static func messages(_ yaml: String) -> [String] {
+        ScenarioFixtures.diagnostics(yaml: yaml).map { "\($0.line):\($0.column): \($0.message)" }
+    }
+
+    @Test func readsEveryExpectation() throws {
+        let plain = try Self.settings(Self.command("{ run: [psql, -XAtc, 'SELECT 1'] }"))
+        #expect(plain.run == ["psql", "-XAtc", "SELECT 1"])
+        #expect(plain.timeoutSeconds == 60)
+        #expect(plain.exitCode == 0)
+        #expect(plain.output == nil)
+        let full = try Self.settings(Self.command("{ run: [app, plugins], timeout: 30s, expect: { exit_code: 3, output: \"a\\nb\" } }"))
+        #expect(full.timeoutSeconds == 30)
+        #expect(full.exitCode == 3)
+        #expect(full.output == .equals("a\nb"))
+        #expect(try Self.settings(Self.command("{ run: [x], expect: { output_contains: ok } }")).output == .contains("ok"))
+        #expect(try Self.settings(Self.command("{ run: [x], expect: { output_matches: '^v[0-9]+' } }")).output == .matches("^v[0-9]+"))
+        #expect(try Self.settings(Self.command("{ run: [x], expect: { output_file: plugins.txt } }")).output == .equalsFile("/drills/plugins.txt"))
+        #expect(try Self.settings(Self.command("{ run: [x], baseline_file: plugins.txt }")).baselineFile == "/drills/plugins.txt")
+    }
+
+    @Test func refusesWhatCannotBeJudged() {
+        #expect(Self.messages(Self.command("{ run: [x], expect: { output: a, output_contains: b } }"))
+                == ["9:47: 'output_contains' cannot be combined with 'output' under checks[0].command.expect: give only one of 'output' or 'output_contains' or 'output_matches' or 'output_file'"])
+        #expect(Self.messages(Self.command("{ run: [x], expect: { output_matches: '([' } }"))
+                == ["9:52: output_matches '([' is not a regular expression"])
+        #expect(Self.messages(Self.command("{ run: [x], expect: { exit_code: 300 } }")) == ["9:47: exit_code 300 is not an exit status: expected 0 to 255"])
+        #expect(Self.messages(Self.command("{ run: [x], baseline_file: a.txt, expect: { output: b } }"))
+                == ["9:26: baseline_file says what the output must be, and so does expect: keep one"])
+        #expect(Self.messages(Self.command("{ service: api, run: [x] }"))
+                == ["9:5: checks[0].command.service needs environment.kind: compose; a local drill runs the command on this host: drop 'service: api'"])
+    }
+
+    @Test func judgesOutputBothWays() {
+        #expect(CommandCheck.judge("a\nb", against: .equals("a\nb\n"), expectedText: nil).ok)
+        let differs = CommandCheck.judge("a\nc", against: .equals("a\nb"), expectedText: nil)
+        #expect(!differs.ok)
+        #expect(differs.problem == "its output differs from the expected text at line 2: expected 'b', got 'c'")
+        let shorter = CommandCheck.judge("alpha\nbeta", against: .equalsFile("/b/plugins.txt"), expectedText: "alpha\nbeta\ngamma")
+        #expect(shorter.problem == "its output differs from /b/plugins.txt at line 3: expected 'gamma', got no line")
+        #expect(CommandCheck.judge("refstore 2.1.0", against: .contains("2.1"), expectedText: nil).ok)
+        #expect(CommandCheck.judge("refstore 2.1.0", against: .contains("3.0"), expectedText: nil).problem == "its output does not contain '3.0'")
+        #expect(CommandCheck.judge("v12", against: .matches("^v[0-9]+$"), expectedText: nil).ok)
+        #expect(!CommandCheck.judge("version twelve", against: .matches("^v[0-9]+$"), expectedText: nil).ok)
+    }
+
+    @Test func quotesOutputBounded() {
+        #expect(CommandCheck.quote("one line\n") == "'one line'")
+        let long = (1...40).map { "line \($0)" }.joined(separator: "\n")
+        let quoted = CommandCheck.quote(long)
+        #expect(quoted.split(separator: "\n").count == CommandCheck.quotedLines + 1)
+        #expect(quoted.hasSuffix("[… 40 lines in all, cut]"))
+        #expect(CommandCheck.quote(String(repeating: "x", count: 10_000)).utf8.count < CommandCheck.quotedBytes + 100)
+    }
+}
