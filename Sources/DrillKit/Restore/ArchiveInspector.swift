@@ -9,6 +9,9 @@ public struct ArchiveInspection: Sendable {
     public var plainServerVersion: String?
     public var plainPgDumpVersion: String?
     public var plainStartedAt: Date?
+    /// The extensions it needs (its table of contents, or a plain dump's `CREATE EXTENSION`
+    /// lines); nil until the archive was listed.
+    public var extensions: [String]?
 
     public var createdAt: Date? { header?.createdAt ?? plainStartedAt }
     public var serverVersion: String? { header?.serverVersion ?? plainServerVersion }
@@ -36,6 +39,7 @@ public enum ArchiveInspector {
                 return .failure(RestoreFindings.archiveTruncated(
                     "the file does not end with pg_dump's closing line `-- PostgreSQL database dump complete`"))
             }
+            inspection.extensions = RequiredExtensions.fromPlainDump(path: path)
             return .success(inspection)
         }
         do {
@@ -65,6 +69,7 @@ public enum ArchiveInspector {
             return .failure(RestoreFindings.archiveUnreadable(text))
         }
         inspection.tocEntries = listing.standardOutput.split(separator: "\n").filter { !$0.hasPrefix(";") && !$0.isEmpty }.count
+        inspection.extensions = RequiredExtensions.fromListing(listing.standardOutput)
         return .success(inspection)
     }
 

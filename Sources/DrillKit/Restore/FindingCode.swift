@@ -16,17 +16,18 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case walArchiveMissing = "wal-archive-missing"
     case pitrTargetUnreached = "pitr-target-unreached"
     case walSegmentMissing = "wal-segment-missing"
+    case extensionMissing = "extension-missing"
 
     /// Whose fault a finding is: the backup's fails the drill; the harness's own tools (a
-    /// pg_restore too old, PostgreSQL missing, a scenario that misnames the format) make it an
-    /// error, since the backup was never judged.
+    /// pg_restore too old, PostgreSQL missing, a scenario that misnames the format, a target
+    /// without an extension the dump needs) make it an error, since the backup was never judged.
     public enum Blame: Sendable {
         case backup, harness
     }
 
     public var blame: Blame {
         switch self {
-        case .archiveNewerThanPgRestore, .formatMismatch, .postgresMissing: .harness
+        case .archiveNewerThanPgRestore, .formatMismatch, .postgresMissing, .extensionMissing: .harness
         default: .backup
         }
     }

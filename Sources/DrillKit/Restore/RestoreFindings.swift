@@ -69,6 +69,19 @@ public enum RestoreFindings {
                 detail: "manifest \(manifestHash)\ndump     \(dumpHash)")
     }
 
+    /// The dump needs extensions the throwaway's PostgreSQL does not offer: found before the
+    /// restore, which would otherwise fail on every object that uses them.
+    public static func extensionMissing(_ names: [String], serverVersion: String) -> Finding {
+        let major = Int(serverVersion.split(separator: ".").first ?? "")
+        let list = names.joined(separator: ", ")
+        return Finding(.extensionMissing,
+                       title: "The dump needs the extension\(names.count == 1 ? "" : "s") \(list), which PostgreSQL \(serverVersion) here does not offer",
+                       explanation: "Nothing was restored: every table, index and function that uses \(names.count == 1 ? "it" : "them") would fail. "
+                           + "Restore into a PostgreSQL that has \(names.count == 1 ? "it" : "them") installed. What provides "
+                           + names.map { "\($0): \(RequiredExtensions.provider(of: $0, serverMajor: major))" }.joined(separator: "; ") + ".",
+                       detail: "pg_available_extensions of the throwaway lacks: \(list)")
+    }
+
     public static func toolMissing(_ detail: String) -> Finding {
         Finding(.postgresMissing, title: "PostgreSQL's programs were not found",
                 explanation: "The local target needs initdb, pg_ctl and pg_restore.", detail: detail)

@@ -30,6 +30,30 @@ public enum RestoreOutputClassifier {
             || line.hasPrefix("psql: error:") || line.contains("FATAL:")
     }
 
+    /// Errors that cause others, the most fundamental first: a missing extension makes every
+    /// type, table and index that uses it fail too; a server older than the dump refuses its
+    /// syntax and settings; objects in a tablespace, owned by a role, calling a function or
+    /// using a type the target lacks. Each reads a lowercased error line.
+    static let rootCauseKinds: [@Sendable (String) -> Bool] = [
+        { $0.contains("could not open extension control file")
+            || $0.contains("extension \"") && ($0.contains("is not available") || $0.contains("does not exist")) },
+        { $0.contains("syntax error at or near") || $0.contains("unrecognized configuration parameter") || $0.contains("unrecognized parameter") },
+        { $0.contains("tablespace \"") && $0.contains("does not exist") },
+        { $0.contains("role \"") && $0.contains("does not exist") },
+        { $0.contains("function ") && $0.contains("does not exist") },
+        { $0.contains("type \"") && $0.contains("does not exist") },
+    ]
+
+    /// The first error of each root-cause kind present, most fundamental first; empty when
+    /// none of them is (the first error then speaks for itself).
+    public static func rootCauses(_ errors: [String]) -> [String] {
+        let firstLines = errors.map { String($0.split(separator: "\n").first ?? "") }
+        var causes = rootCauseKinds.map { matches in firstLines.first { matches($0.lowercased()) } }
+        // A missing type is what a missing extension leaves behind; only without one is it a cause.
+        if causes[0] != nil { causes[causes.count - 1] = nil }
+        return causes.compactMap { $0 }
+    }
+
     /// A verbose pg_restore line that marks one table-of-contents item done.
     public static func isItemProgress(_ line: String) -> Bool {
         guard line.hasPrefix("pg_restore: ") else { return false }

@@ -62,11 +62,12 @@ public struct Restorer: Sendable {
         if !output.succeeded {
             let detail = errors.isEmpty ? output.errorTail() : quoted
             let count = max(errors.count, Self.ignoredErrorCount(stderr) ?? 0, 1)
-            return RestoreOutcome(verdict: .fail, message: "\(output.statusDescription): \(errors.first ?? output.errorTail(lines: 1))",
+            return RestoreOutcome(verdict: .fail, message: Self.headline(errors).map { "\(output.statusDescription): \(errors.count) errors; \($0)" }
+                                      ?? "\(output.statusDescription): \(errors.first ?? output.errorTail(lines: 1))",
                                   findings: [RestoreFindings.restoreErrors(count: count, detail: detail)], evidence: evidence)
         }
         if !errors.isEmpty {
-            return RestoreOutcome(verdict: .fail, message: "exit code 0, but \(errors.count) error(s) on stderr: \(errors[0])",
+            return RestoreOutcome(verdict: .fail, message: "exit code 0, but \(errors.count) error(s) on stderr: \(Self.headline(errors) ?? errors[0])",
                                   findings: [RestoreFindings.errorsDespiteSuccess(count: errors.count, detail: quoted)], evidence: evidence)
         }
         let tables = try await connection.query("""
@@ -80,6 +81,14 @@ public struct Restorer: Sendable {
         let summary = total.map { "\(done.withLock { $0 })/\($0) items" } ?? "plain SQL script"
         return RestoreOutcome(verdict: .pass, message: "\(summary), \(tables) tables" + (effectiveJobs > 1 ? ", \(effectiveJobs) jobs" : ""),
                               findings: [], evidence: evidence)
+    }
+
+    /// What a person reads first of many errors: their root causes, when some are among them;
+    /// nil when the first error speaks for itself.
+    static func headline(_ errors: [String]) -> String? {
+        let causes = RestoreOutputClassifier.rootCauses(errors)
+        guard errors.count > 1, !causes.isEmpty else { return nil }
+        return "root cause\(causes.count == 1 ? "" : "s"): " + causes.joined(separator: "; ")
     }
 
     /// `pg_restore: warning: errors ignored on restore: 3`

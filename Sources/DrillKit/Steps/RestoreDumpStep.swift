@@ -10,6 +10,7 @@ struct RestoreDumpStep: DrillStep {
         let ready = try await drill.target.restoreTools(for: dump, &record)
         dump.inspection = ready.inspection
         state.backup = .dump(dump)
+        let extensions = try await Self.checkExtensions(ready.inspection.extensions, on: connection)
         let restorer = Restorer(inspection: ready.inspection, jobs: dump.spec.jobs.resolved, database: drill.scenario.environment.database.name,
                                 tools: ready.tools, secrets: drill.secrets)
         let observer = drill.observer
@@ -17,6 +18,20 @@ struct RestoreDumpStep: DrillStep {
             observer.progress(stepId: .restore, text: total.map { "\(done)/\($0) items" } ?? "\(done) items")
         }
         guard outcome.verdict == .pass else { throw StepFailure(outcome.verdict, outcome.message, findings: outcome.findings) }
-        return StepResult(outcome.message, ready.evidence + outcome.evidence)
+        return StepResult(outcome.message, ready.evidence + extensions + outcome.evidence)
+    }
+
+    /// The extensions the dump needs, against what the throwaway's server offers, before
+    /// anything restores: a missing one is named with what provides it, instead of surfacing
+    /// as hundreds of restore errors.
+    static func checkExtensions(_ required: [String]?, on connection: PostgresConnection) async throws -> [String] {
+        guard let required, !required.isEmpty else { return [] }
+        let available = Set(try await connection.query("SELECT name FROM pg_available_extensions").rows.compactMap { $0[0] })
+        let missing = required.filter { !available.contains($0) }
+        guard missing.isEmpty else {
+            let version = try await connection.query("SHOW server_version").scalar ?? "?"
+            throw StepFailure(finding: RestoreFindings.extensionMissing(missing, serverVersion: version.split(separator: " ").first.map(String.init) ?? version))
+        }
+        return ["extensions the dump needs: \(required.joined(separator: ", ")) (all offered by the server)"]
     }
 }
