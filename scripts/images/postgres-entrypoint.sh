@@ -4,7 +4,7 @@
 # pgvector/pgvector:pg17 without changing anything else. Runs as postgres.
 set -eu
 data=/var/lib/postgresql/data
-bin=/usr/lib/postgresql/15/bin
+bin=/usr/lib/postgresql/${PG_MAJOR:-15}/bin
 if [ ! -s "$data/PG_VERSION" ]; then
   : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is not set: the drill gives each run its own}"
   user=${POSTGRES_USER:-postgres}
