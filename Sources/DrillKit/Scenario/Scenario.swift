@@ -131,11 +131,16 @@ public struct ComposeSpec: Sendable {
     public var waitSeconds: Double
     /// `dump_delivery:` how the dump reaches the database container.
     public var dumpDelivery: DumpDelivery
-    public init(file: String, databaseService: String, waitSeconds: Double = 120, dumpDelivery: DumpDelivery = .auto) {
+    /// `database_image:` the image the database service runs instead of the compose file's;
+    /// `{major}` becomes the major version of the PostgreSQL that made the dump.
+    public var databaseImage: String?
+    public init(file: String, databaseService: String, waitSeconds: Double = 120, dumpDelivery: DumpDelivery = .auto,
+                databaseImage: String? = nil) {
         self.file = file
         self.databaseService = databaseService
         self.waitSeconds = waitSeconds
         self.dumpDelivery = dumpDelivery
+        self.databaseImage = databaseImage
     }
 }
 

@@ -40,13 +40,15 @@ extension ScenarioReader {
     }
 
     private func readCompose(_ value: ScenarioValue) -> ComposeSpec? {
-        guard let compose = mapping(value, allowed: ["file", "database_service", "wait", "dump_delivery"]) else { return nil }
+        guard let compose = mapping(value, allowed: ["file", "database_service", "wait", "dump_delivery", "database_image"]) else { return nil }
         let file = required("file", in: compose).flatMap(path)
         let service = required("database_service", in: compose).flatMap(string)
         let wait = compose["wait"].flatMap(duration)
         let delivery = compose["dump_delivery"].flatMap { enumeration($0, choices: DumpDelivery.allCases) }
+        let image = compose["database_image"].flatMap(string)
         guard let file, let service else { return nil }
-        return ComposeSpec(file: file, databaseService: service, waitSeconds: wait ?? 120, dumpDelivery: delivery ?? .auto)
+        return ComposeSpec(file: file, databaseService: service, waitSeconds: wait ?? 120, dumpDelivery: delivery ?? .auto,
+                           databaseImage: image)
     }
 
     /// `postgres_bin: auto` (or no key) means find initdb and pg_ctl; anything else is a folder.

@@ -47,10 +47,11 @@ final class ComposeDrillTarget: DrillTarget {
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
         var keyVariable: (name: String, services: [String])?
         if case .environment(let name)? = scenario.masterKey?.install { keyVariable = (name, appServices) }
+        let image = try databaseImage(for: backup)
         let options = ComposeTarget.Options(runId: runId, scenario: scenario.name, composeFile: spec.file,
                                             databaseService: spec.databaseService, database: scenario.environment.database,
                                             appServices: appServices + keyFileServices, keyVariable: keyVariable,
-                                            dumpDelivery: spec.dumpDelivery)
+                                            dumpDelivery: spec.dumpDelivery, databaseImage: image?.name)
         let dumpPath: String? = if case .dump(let dump) = backup { dump.path } else { nil }
         let target = try await ComposeTarget.prepare(options, dump: dumpPath)
         created.withLock { $0.project = target }
@@ -70,9 +71,22 @@ final class ComposeDrillTarget: DrillTarget {
             "engine \(record.environment?.containerEngine ?? target.endpoint)",
             "compose files: " + target.project.files.joined(separator: ", ") + " (the second one the harness's: labels, dump mount)",
             "every container, volume and network labelled \(ComposeTarget.runLabel)=\(runId)",
+        ] + (image.map { ["\(spec.databaseService) runs \($0.name) (environment.compose.database_image\($0.reason))"] } ?? []) + [
             "\(spec.databaseService) published on the engine's loopback only" + (target.tunnels ? ", reached here through an SSH tunnel at \(address)" : " (\(address))")
                 + "; password generated for this run",
         ]), connection: connection)
+    }
+
+    /// `database_image`, with `{major}` filled from the PostgreSQL that made the dump.
+    private func databaseImage(for backup: PreparedBackup) throws -> (name: String, reason: String)? {
+        guard let template = spec.databaseImage else { return nil }
+        guard template.contains("{major}") else { return (template, "") }
+        guard case .dump(let dump) = backup, let version = dump.inspection.serverVersion,
+              let major = version.split(separator: ".").first.flatMap({ Int($0) }) else {
+            throw StepFailure(.error, "environment.compose.database_image is \(template), but the backup does not say which PostgreSQL made it: "
+                              + "name the image without {major}")
+        }
+        return (template.replacingOccurrences(of: "{major}", with: String(major)), ", for a dump from PostgreSQL \(version)")
     }
 
     /// The dump made visible to the database container, listed there with the container's own

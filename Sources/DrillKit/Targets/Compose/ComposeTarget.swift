@@ -24,11 +24,14 @@ public final class ComposeTarget: Sendable {
         /// Variables an env-installed key goes in, per service (`MASTER_KEY`).
         public var keyVariable: (name: String, services: [String])?
         public var dumpDelivery: DumpDelivery
+        /// The image the database service runs instead of the compose file's, when set.
+        public var databaseImage: String?
         public var parentDirectory: String
 
         public init(runId: String, scenario: String, composeFile: String, databaseService: String, database: DatabaseSpec,
                     appServices: [String] = [], keyVariable: (name: String, services: [String])? = nil,
-                    dumpDelivery: DumpDelivery = .auto, parentDirectory: String = ThrowawayMarker.defaultParentDirectory) {
+                    dumpDelivery: DumpDelivery = .auto, databaseImage: String? = nil,
+                    parentDirectory: String = ThrowawayMarker.defaultParentDirectory) {
             self.runId = runId
             self.scenario = scenario
             self.composeFile = composeFile
@@ -37,6 +40,7 @@ public final class ComposeTarget: Sendable {
             self.appServices = appServices
             self.keyVariable = keyVariable
             self.dumpDelivery = dumpDelivery
+            self.databaseImage = databaseImage
             self.parentDirectory = parentDirectory
         }
     }
@@ -79,6 +83,7 @@ public final class ComposeTarget: Sendable {
     public static func prepare(_ options: Options, dump: String?) async throws -> ComposeTarget {
         let engineVersion = try await ComposeProject.checkEngine()
         let endpoint = await ComposeProject.endpoint()
+        if let image = options.databaseImage { try await ensureImage(image, endpoint: endpoint) }
         guard ComposeProject.isLocal(endpoint: endpoint) || SSHPortForward.destination(of: endpoint) != nil else {
             throw Failure(description: "the engine at \(endpoint) publishes the drill's ports on its own loopback, which this host "
                           + "cannot reach: name it as ssh://user@host (the harness then forwards those ports over SSH), "
@@ -121,6 +126,18 @@ public final class ComposeTarget: Sendable {
         }
     }
 
+    /// The database image is there, or can be pulled; otherwise the drill says which one it needs.
+    static func ensureImage(_ image: String, endpoint: String) async throws {
+        if let present = try? await CommandRunner.run(Command("docker", ["image", "inspect", "--format", "{{.Id}}", image])), present.succeeded {
+            return
+        }
+        let pulled = try? await CommandRunner.run(Command("docker", ["pull", "--quiet", image]))
+        guard pulled?.succeeded != true else { return }
+        throw Failure(description: "the database service needs the image \(image), which the engine at \(endpoint) does not have and could not pull"
+                      + (pulled.map { " (\($0.errorTail(lines: 1)))" } ?? "")
+                      + ": build it with scripts/build-images.sh (restore-drill/postgres:15 and :17), or pull it where a registry is reachable")
+    }
+
     /// Labels on everything the project creates, the dump's read-only mount, and the key's
     /// variable (by name: compose takes its value from its own environment). No secret in it.
     static func overrideDocument(options: Options, declared: ComposeProject.Declared, project: String,
@@ -130,6 +147,9 @@ public final class ComposeTarget: Sendable {
         var services: [String: Any] = [:]
         for service in declared.services {
             var entry: [String: Any] = ["labels": labels]
+            if service == options.databaseService, let image = options.databaseImage {
+                entry["image"] = image
+            }
             if service == options.databaseService, let dumpMount {
                 entry["volumes"] = [["type": "bind", "source": dumpMount, "target": backupFolder + "/" + (dumpMount as NSString).lastPathComponent,
                                      "read_only": true]]
