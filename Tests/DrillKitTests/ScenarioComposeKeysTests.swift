@@ -47,6 +47,12 @@ import Testing
         #expect(scenario.deadlineSeconds == 4 * 3600)
     }
 
+    @Test func theDatabaseImageIsReadWithItsVersionPlaceholder() throws {
+        let yaml = Self.compose.replacingOccurrences(of: "dump_delivery: copy", with: "dump_delivery: copy, database_image: \"restore-drill/postgres:{major}\"")
+        #expect(try ScenarioFixtures.load(yaml: yaml).environment.compose?.databaseImage == "restore-drill/postgres:{major}")
+        #expect(try ScenarioFixtures.load(yaml: Self.compose).environment.compose?.databaseImage == nil, "the compose file's own image by default")
+    }
+
     @Test func badValuesArePlaced() {
         let yaml = Self.compose.replacingOccurrences(of: "deadline: 90m", with: "deadline: soon")
             .replacingOccurrences(of: "dump_delivery: copy", with: "dump_delivery: rsync")
