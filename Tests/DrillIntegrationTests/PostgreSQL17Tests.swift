@@ -55,6 +55,7 @@ struct PostgreSQL17Tests {
                           query: "SELECT count(*) FROM (SELECT id FROM items ORDER BY embedding <-> '[1,1,1]' LIMIT 5) nearest",
                           expect: Comparison(op: .equal, operand: "5"))),
         .sequences(SequencesCheckSpec()),
+        .integrity(IntegrityCheckSpec()),
     ]
 
     static func scenario(dump: String, image: String?, in scratch: ScratchFolder) -> Scenario {
@@ -74,7 +75,8 @@ struct PostgreSQL17Tests {
 
         let compose = await DrillRunner(scenario: Self.scenario(dump: dump, image: "restore-drill/postgres:{major}", in: scratch)).run()
         #expect(compose.verdict == .pass, "\(compose.outline)")
-        #expect(compose.checks.map(\.verdict) == [.pass, .pass, .pass, .pass])
+        #expect(compose.checks.map(\.verdict) == [.pass, .pass, .pass, .pass, .pass])
+        #expect(compose.checks[4].message?.hasPrefix("1 table and 1 B-tree index verified by amcheck") == true, "\(compose.checks[4].message ?? "")")
         #expect(compose.environment?.serverVersion?.hasPrefix("PostgreSQL 17.") == true, "\(compose.environment?.serverVersion ?? "")")
         let target = try #require(compose.step(.target))
         #expect(target.evidence.contains { $0.hasPrefix("postgres runs restore-drill/postgres:17 (environment.compose.database_image, for a dump from PostgreSQL 17.") },

@@ -12,5 +12,6 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .testOrder(let settings): TestOrderCheck(spec: spec, settings: settings)
     case .http(let settings): HTTPCheck(spec: spec, settings: settings)
     case .command(let settings): CommandCheck(spec: spec, settings: settings)
+    case .integrity(let settings): IntegrityCheck(spec: spec, settings: settings)
     }
 }

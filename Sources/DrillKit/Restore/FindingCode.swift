@@ -17,6 +17,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case pitrTargetUnreached = "pitr-target-unreached"
     case walSegmentMissing = "wal-segment-missing"
     case extensionMissing = "extension-missing"
+    case baseBackupDamaged = "base-backup-damaged"
 
     /// Whose fault a finding is: the backup's fails the drill; the harness's own tools (a
     /// pg_restore too old, PostgreSQL missing, a scenario that misnames the format, a target

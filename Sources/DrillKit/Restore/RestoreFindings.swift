@@ -69,6 +69,13 @@ public enum RestoreFindings {
                 detail: "manifest \(manifestHash)\ndump     \(dumpHash)")
     }
 
+    public static func baseBackupDamaged(_ detail: String) -> Finding {
+        Finding(.baseBackupDamaged, title: "The base backup's files do not match its backup_manifest",
+                explanation: "pg_verifybackup found files missing, added, or with another size or checksum than pg_basebackup recorded: "
+                    + "the backup was damaged or changed after it was taken. Nothing was recovered; take a new base backup.",
+                detail: detail)
+    }
+
     /// The dump needs extensions the throwaway's PostgreSQL does not offer: found before the
     /// restore, which would otherwise fail on every object that uses them.
     public static func extensionMissing(_ names: [String], serverVersion: String) -> Finding {

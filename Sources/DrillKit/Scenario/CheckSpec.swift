@@ -28,6 +28,7 @@ public enum CheckKind: Sendable {
     case sequences(SequencesCheckSpec)
     case http(HTTPCheckSpec)
     case command(CommandCheckSpec)
+    case integrity(IntegrityCheckSpec)
 
     /// The key as written in the scenario.
     public var key: String { name.rawValue }
@@ -46,6 +47,7 @@ public enum CheckKind: Sendable {
         case .sequences: .sequences
         case .http: .http
         case .command: .command
+        case .integrity: .integrity
         }
     }
 }
@@ -65,6 +67,7 @@ public enum CheckKindName: String, Sendable, CaseIterable {
     case sequences
     case http
     case command
+    case integrity
 }
 
 /// `table.column`, optionally `schema.table.column`.
@@ -305,6 +308,19 @@ public struct HTTPCheckSpec: Sendable {
         self.url = url
         self.status = status
         self.json = json
+    }
+}
+
+/// `integrity`: PostgreSQL's own structure checks (amcheck) on the restored database.
+public struct IntegrityCheckSpec: Sendable {
+    /// `budget:` how long it may take; what it has not reached by then is reported as not checked.
+    public var budgetSeconds: Double
+    /// `heapallindexed:` also prove every heap tuple has its index entry (slower, finds more).
+    public var heapAllIndexed: Bool
+
+    public init(budgetSeconds: Double = 600, heapAllIndexed: Bool = true) {
+        self.budgetSeconds = budgetSeconds
+        self.heapAllIndexed = heapAllIndexed
     }
 }
 

@@ -50,6 +50,7 @@ extension ScenarioReader {
         case .sequences: readSequences(body).map(CheckKind.sequences)
         case .http: readHTTPCheck(body).map(CheckKind.http)
         case .command: readCommandCheck(body).map(CheckKind.command)
+        case .integrity: readIntegrity(body).map(CheckKind.integrity)
         }
     }
 
@@ -87,6 +88,15 @@ extension ScenarioReader {
     private func readHTTPCheck(_ value: ScenarioValue) -> HTTPCheckSpec? {
         guard let http = mapping(value, allowed: ["url", "status", "json"]), let request = readHTTPRequest(http) else { return nil }
         return HTTPCheckSpec(url: request.url, status: request.status, json: request.json)
+    }
+
+    /// `integrity: {}`; a bare `integrity:` means the same.
+    private func readIntegrity(_ value: ScenarioValue) -> IntegrityCheckSpec? {
+        if value.isEmpty { return IntegrityCheckSpec() }
+        guard let integrity = mapping(value, allowed: ["budget", "heapallindexed"]) else { return nil }
+        let budget = integrity["budget"].flatMap(duration)
+        let heapAllIndexed = integrity["heapallindexed"].flatMap(boolean)
+        return IntegrityCheckSpec(budgetSeconds: budget ?? 600, heapAllIndexed: heapAllIndexed ?? true)
     }
 
     /// A command check's `service` is a compose app service; a local drill runs commands on this host.

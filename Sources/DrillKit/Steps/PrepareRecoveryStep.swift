@@ -7,6 +7,24 @@ struct PrepareRecoveryStep: DrillStep {
     let title = "Find, measure and inspect the backup"
     let spec: PITRSpec
 
+    /// A plain base backup with its `backup_manifest` is checked file by file against it
+    /// (`pg_verifybackup`) before anything recovers; the archive is checked by the recovery itself.
+    static func verifyManifest(_ base: BaseBackup) async throws -> String {
+        guard case .plainFolder(let folder) = base.layout else {
+            return "backup_manifest not verified: pg_verifybackup reads plain base backups only, and this one is tar files"
+        }
+        guard FileManager.default.fileExists(atPath: folder + "/backup_manifest") else {
+            return "no backup_manifest in the base backup: its files were not verified against one"
+        }
+        guard let binaries = try? PostgresBinaries.locate(configured: nil),
+              FileManager.default.isExecutableFile(atPath: binaries.directory + "/pg_verifybackup") else {
+            return "backup_manifest not verified: pg_verifybackup is not installed on this host"
+        }
+        let output = try await CommandRunner.run(Command(binaries.directory + "/pg_verifybackup", ["--no-parse-wal", "--quiet", folder]))
+        guard output.succeeded else { throw StepFailure(finding: RestoreFindings.baseBackupDamaged(output.errorTail(lines: 10))) }
+        return "backup_manifest verified by pg_verifybackup: every file there, with the size and checksum it recorded"
+    }
+
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
         var identity = BackupIdentity(path: spec.base)
         identity.sizeBytes = BackupFacts.size(of: spec.base)
@@ -48,6 +66,7 @@ struct PrepareRecoveryStep: DrillStep {
                               + "(\(ISO8601.string(from: started, fractional: false))): recovery cannot go back past its base backup; "
                               + "pick a later target_time or an older base backup")
         }
+        evidence.append(try await Self.verifyManifest(base))
         var backup = PreparedBackup.recovery(RecoverySetup(base: base, archive: archive, target: spec.target))
         try await drill.target.prepare(&backup, &record)
         state.backup = backup
