@@ -32,7 +32,9 @@ struct IntegrityCheckTests {
         var indexFile: String
     }
 
-    static func source(in scratch: ScratchFolder) async throws -> Source {
+    /// `otherCollationVersion`: the source records a collation version this host does not
+    /// provide, as a production on another C library would.
+    static func source(in scratch: ScratchFolder, otherCollationVersion: Bool = false) async throws -> Source {
         let archive = scratch.file("archive")
         try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
         if let postgres = SystemUser.lookup("postgres"), SystemUser.isRoot { chown(archive, postgres.uid, postgres.gid) }
@@ -46,6 +48,9 @@ struct IntegrityCheckTests {
                 CREATE INDEX products_name_idx ON products (name);
                 CREATE TABLE events (id serial PRIMARY KEY, label text);
                 """)
+            if otherCollationVersion {
+                try await source.execute("UPDATE pg_database SET datcollversion = '2.19' WHERE datname = current_database()")
+            }
             let restart = try await CommandRunner.run(Command(cluster.binaries.pgCtl, ["--pgdata", cluster.dataDirectory, "--log", cluster.logFile,
                                                                                    "--wait", "restart"], runAs: cluster.runAs))
             guard restart.succeeded else { throw ScratchError("restart with archiving failed: \(restart.errorTail())") }
@@ -114,5 +119,19 @@ struct IntegrityCheckTests {
         #expect(integrity.verdict == .fail, "\(recovered.outline)")
         #expect(integrity.message?.hasPrefix("amcheck found corruption in products_name_idx (") == true, "\(integrity.message ?? "")")
         #expect(integrity.observations.contains { $0.subject == "products_name_idx" && !$0.ok })
+    }
+
+    @Test func aCollationVersionFromAnotherCLibraryIsNamedAfterARecovery() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let source = try await Self.source(in: scratch, otherCollationVersion: true)
+        let recovered = await DrillRunner(scenario: PITRDrillTests.scenario(source.pitr, target: .latest, checks: Self.checks, reports: scratch.path)).run()
+        let integrity = recovered.checks[1]
+        #expect(integrity.verdict == .fail, "\(recovered.outline)")
+        #expect(integrity.message?.hasPrefix("collation versions differ from what the restored database recorded (database drill: recorded 2.19, this host none)") == true,
+                "\(integrity.message ?? "")")
+        #expect(integrity.message?.contains("recorded 2.19") == true)
+        #expect(integrity.message?.contains("text indexes built where the backup was taken may be out of order here") == true)
+        // The healthy source of aDamagedIndexPage…, recovered the same way, passes: no such line.
     }
 }

@@ -39,14 +39,35 @@ public struct IntegrityCheck: DrillCheck {
         FROM verify_heapam($1::regclass, on_error_stop => false, check_toast => true, skip => 'none') LIMIT 5
         """
 
+    /// Collation versions the restored database recorded (copied from production by a physical
+    /// restore) against what this host's C library and ICU provide now.
+    static func collationVersionsSQL(serverVersion: Int) -> String {
+        let collations = """
+            SELECT 'collation ' || collname, collversion, pg_collation_actual_version(oid)
+            FROM pg_collation
+            WHERE collversion IS NOT NULL AND collversion IS DISTINCT FROM pg_collation_actual_version(oid)
+            """
+        guard serverVersion >= 150000 else { return collations + " ORDER BY 1" }
+        return """
+            SELECT 'database ' || datname, datcollversion, pg_database_collation_actual_version(oid)
+            FROM pg_database
+            WHERE datname = current_database() AND datcollversion IS DISTINCT FROM pg_database_collation_actual_version(oid)
+            UNION ALL
+            \(collations)
+            ORDER BY 1
+            """
+    }
+
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
         let clock = ContinuousClock.now
         let relations: [(name: String, isIndex: Bool)]
         let heapChecks: Bool
+        let serverVersion: Int
         do {
             try await transcript.query("CREATE EXTENSION IF NOT EXISTS amcheck")
-            heapChecks = (Int(try await transcript.query("SHOW server_version_num").scalar ?? "") ?? 0) >= 140000
+            serverVersion = Int(try await transcript.query("SHOW server_version_num").scalar ?? "") ?? 0
+            heapChecks = serverVersion >= 140000
             relations = try await transcript.query(Self.relationsSQL).rows.map { ($0[0] ?? "", $0[1] == "index") }
         } catch {
             transcript.cannotVerify("could not start amcheck in the restored database: \(error) (it ships with PostgreSQL's contrib modules)")
@@ -92,6 +113,22 @@ public struct IntegrityCheck: DrillCheck {
                 transcript.record(error, while: "check \(relation.name)")
                 checked += 1
             }
+        }
+        do {
+            try await context.connection.query("SET statement_timeout = 0")
+            let drifted = try await transcript.query(Self.collationVersionsSQL(serverVersion: serverVersion)).rows
+            for row in drifted {
+                let recorded = row[1] ?? "none", provided = row[2] ?? "none"
+                transcript.observe(row[0] ?? "?", expected: "version \(recorded) (recorded)", actual: "version \(provided) (this host)", ok: false)
+            }
+            if !drifted.isEmpty {
+                transcript.fail("collation versions differ from what the restored database recorded ("
+                                + drifted.map { "\($0[0] ?? "?"): recorded \($0[1] ?? "none"), this host \($0[2] ?? "none")" }.joined(separator: "; ")
+                                + "): text indexes built where the backup was taken may be out of order here; "
+                                + "restore on a host with the same C library and ICU, or REINDEX them")
+            }
+        } catch {
+            transcript.record(error, while: "compare collation versions")
         }
         let seconds = (ContinuousClock.now - clock).seconds
         let tables = relations.filter { !$0.isIndex }.count, indexes = relations.count - tables
