@@ -12,7 +12,10 @@ extension Scenario {
             if case .age(let identity)? = key.decrypt { references.append(identity) }
         }
         references += runnableChecks.flatMap(\.secretsRead)
-        return references.compactMap { if case .environment(let name) = $0 { name } else { nil } }
+        var names = references.compactMap { if case .environment(let name) = $0 { name } else { nil } }
+        // The variable the key is installed as: the drill sets it for the app, nobody inherits it.
+        if case .environment(let name)? = masterKey?.install { names.append(name) }
+        return names
     }
 
     /// Every URL the drill will call: ready probes and app checks.

@@ -56,3 +56,16 @@ import Testing
         #expect(other.description.hasSuffix("wrong ownership"), "the message stays pg_ctl's")
     }
 }
+
+/// A client program the drill starts against the throwaway cannot be steered elsewhere by
+/// what the harness inherited (a service file, a host address, a password file).
+@Suite struct PostgresClientIsolationTests {
+    @Test func inheritedConnectionSettingsAreUnsetAndTheThrowawaysWin() {
+        let environment = PostgresClientIsolation.isolated(["PGHOST": "/tmp/x/sock", "PGPORT": "5999"])
+        for name in ["PGSERVICE", "PGSERVICEFILE", "PGHOSTADDR", "PGPASSFILE", "PGOPTIONS", "PGSSLROOTCERT"] {
+            #expect(environment[name] == .some(nil), "\(name)")
+        }
+        #expect(environment["PGHOST"] == "/tmp/x/sock")
+        #expect(environment["PGPORT"] == "5999")
+    }
+}

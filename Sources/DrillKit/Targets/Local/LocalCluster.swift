@@ -176,8 +176,10 @@ public final class LocalCluster: Sendable {
 
     /// Variables for client programs (pg_restore, psql); the password goes by environment, never argv.
     public func clientEnvironment(database: String) -> [String: String?] {
-        ["PGHOST": socketDirectory, "PGPORT": String(port), "PGUSER": superuser, "PGPASSWORD": password,
-         "PGDATABASE": database, "PGSSLMODE": "disable", "PGAPPNAME": "restore-drill"]
+        PostgresClientIsolation.isolated([
+            "PGHOST": socketDirectory, "PGPORT": String(port), "PGUSER": superuser, "PGPASSWORD": password,
+            "PGDATABASE": database, "PGSSLMODE": "disable", "PGAPPNAME": "restore-drill",
+        ])
     }
 
     public func createDatabase(_ name: String) async throws {
