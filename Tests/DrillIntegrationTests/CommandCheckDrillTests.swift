@@ -41,8 +41,11 @@ import Testing
     }
 
     @Test func aCommandThatHangsFailsOrCannotStartIsNeverAPassAndItsOutputIsRedacted() async throws {
+        let pidFile = NSTemporaryDirectory() + "command-child-\(RandomToken.hex(bytes: 4)).pid"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let checks: [CheckKind] = [
-            .command(CommandCheckSpec(run: ["sleep", "30"], timeoutSeconds: 1)),
+            // A script whose own child would outlive it if only the script were stopped.
+            .command(CommandCheckSpec(run: ["sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"], timeoutSeconds: 1)),
             .command(CommandCheckSpec(run: ["no-such-program-\(RandomToken.hex(bytes: 3))"])),
             .command(CommandCheckSpec(run: ["sh", "-c", "echo broken >&2; exit 2"])),
             .command(CommandCheckSpec(run: ["sh", "-c", "echo \"$PGPASSWORD\""], output: .equals("anything"))),
@@ -53,7 +56,9 @@ import Testing
             let record = await Self.drill(dump, checks, in: scratch)
             #expect(ContinuousClock.now - clock < .seconds(25), "the hanging command was stopped at its timeout")
             #expect(record.checks.map(\.verdict) == [.fail, .error, .fail, .fail, .pass], "\(record.outline)")
-            #expect(record.checks[0].message == "`sleep 30` did not finish within 1s (timeout); it was stopped")
+            #expect(record.checks[0].message == "`sh -c sleep 30 & echo $! > \(pidFile); wait` did not finish within 1s (timeout); it was stopped")
+            let child = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(!processIsAlive(child), "the timeout stopped what the command started too")
             #expect(record.checks[1].message?.hasPrefix("could not start `no-such-program-") == true, "\(record.checks[1].message ?? "")")
             #expect(record.checks[2].message == "`sh -c echo broken >&2; exit 2` ended with exit code 2, expected exit code 0; it said:\n'broken'")
             let leaked = try #require(record.checks[3].observations.first { $0.subject == "output" })

@@ -16,6 +16,9 @@ public struct CommandCheck: DrillCheck {
         self.settings = settings
     }
 
+    /// An app's CLI or a script may change what the other checks count: it runs after them.
+    public var writes: Bool { true }
+
     public var displayName: String {
         "command: " + settings.run.joined(separator: " ") + (settings.service.map { " (in \($0))" } ?? "")
     }
@@ -55,16 +58,20 @@ public struct CommandCheck: DrillCheck {
             return transcript.outcome(passing: "")
         }
 
-        let printed = Self.trimmed(output.standardOutput)
+        // Redacted before anything is cut, so a secret at the cut cannot survive as a fragment.
+        let raw = Self.trimmed(output.standardOutput)
+        let printed = Self.trimmed(context.secrets.redact(output.standardOutput))
+        let printedError = context.secrets.redact(output.standardError)
         let status = output.exitCode.map { "exit code \($0)" } ?? output.statusDescription
         transcript.observe("exit code", expected: String(settings.exitCode), actual: output.exitCode.map(String.init) ?? status,
                            ok: output.exitCode == settings.exitCode)
         if output.exitCode != settings.exitCode {
-            let said = Self.quote(output.standardError.isEmpty ? output.standardOutput : output.standardError)
+            let said = Self.quote(printedError.isEmpty ? printed : printedError)
             transcript.fail("`\(line)` ended with \(status), expected exit code \(settings.exitCode)" + (said.isEmpty ? "" : "; it said:\n" + said))
         }
         if let expectation = settings.output {
-            let (ok, expected, problem) = Self.judge(printed, against: expectation, expectedText: expectedOutput)
+            // Judged on what it printed; quoted (bounded) only once redacted.
+            let (ok, expected, problem) = Self.judge(raw, against: expectation, expectedText: expectedOutput)
             transcript.observe("output", expected: expected, actual: Self.quote(printed), ok: ok)
             if let problem { transcript.fail("`\(line)`: " + problem) }
         }
@@ -157,7 +164,8 @@ public struct CommandCheck: DrillCheck {
         await withTaskGroup(of: RunResult?.self) { group in
             group.addTask {
                 do {
-                    return .finished(try await CommandRunner.run(command, captureLimit: 1 << 20))
+                    // Its own session, so a timeout stops what it started too (a script's children).
+                    return .finished(try await CommandRunner.run(command, captureLimit: 1 << 20, ownSession: true))
                 } catch is CancellationError {
                     return nil
                 } catch {

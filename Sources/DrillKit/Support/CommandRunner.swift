@@ -55,10 +55,12 @@ public struct CommandLaunchError: Error, CustomStringConvertible {
 public enum CommandRunner {
     /// Runs a command to completion, streaming each output line to the callbacks while
     /// keeping at most `captureLimit` bytes of each stream. A cancelled task stops the child
-    /// (SIGTERM, then SIGKILL after 3 s) before this returns.
+    /// (SIGTERM, then SIGKILL after 3 s) before this returns; with `ownSession`, the child
+    /// runs in a session of its own and the signals reach everything it started too.
     public static func run(
         _ command: Command,
         captureLimit: Int = 16 << 20,
+        ownSession: Bool = false,
         onStandardOutputLine: (@Sendable (String) -> Void)? = nil,
         onStandardErrorLine: (@Sendable (String) -> Void)? = nil
     ) async throws -> CommandOutput {
@@ -70,7 +72,8 @@ public enum CommandRunner {
                               environment: command.environment, workingDirectory: command.workingDirectory)
         }
         var options = PlatformOptions()
-        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(3))]
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: ownSession, allowedDurationToNextStep: .seconds(3))]
+        options.createSession = ownSession
         let executable: Executable = command.executable.contains("/")
             ? .path(FilePath(command.executable)) : .name(command.executable)
         var updates: [Environment.Key: String?] = [:]
