@@ -9,19 +9,26 @@ struct PrepareRecoveryStep: DrillStep {
 
     /// A plain base backup with its `backup_manifest` is checked file by file against it
     /// (`pg_verifybackup`) before anything recovers; the archive is checked by the recovery itself.
-    static func verifyManifest(_ base: BaseBackup) async throws -> String {
+    static func verifyManifest(_ base: BaseBackup, with binaries: PostgresBinaries?) async throws -> String {
         guard case .plainFolder(let folder) = base.layout else {
             return "backup_manifest not verified: pg_verifybackup reads plain base backups only, and this one is tar files"
         }
         guard FileManager.default.fileExists(atPath: folder + "/backup_manifest") else {
             return "no backup_manifest in the base backup: its files were not verified against one"
         }
-        guard let binaries = try? PostgresBinaries.locate(configured: nil),
-              FileManager.default.isExecutableFile(atPath: binaries.directory + "/pg_verifybackup") else {
+        guard let binaries, FileManager.default.isExecutableFile(atPath: binaries.directory + "/pg_verifybackup") else {
             return "backup_manifest not verified: pg_verifybackup is not installed on this host"
         }
         let output = try await CommandRunner.run(Command(binaries.directory + "/pg_verifybackup", ["--no-parse-wal", "--quiet", folder]))
-        guard output.succeeded else { throw StepFailure(finding: RestoreFindings.baseBackupDamaged(output.errorTail(lines: 10))) }
+        guard output.succeeded else {
+            let words = output.errorTail(lines: 10)
+            // A manifest this pg_verifybackup cannot read (a newer version's) says nothing of the files.
+            if words.contains("could not parse backup manifest") || words.contains("manifest") && words.contains("version") {
+                throw StepFailure(.error, "pg_verifybackup of \(binaries.directory) could not read the base backup's backup_manifest: \(words); "
+                                  + "point environment.local.postgres_bin at the PostgreSQL that took the backup")
+            }
+            throw StepFailure(finding: RestoreFindings.baseBackupDamaged(words))
+        }
         return "backup_manifest verified by pg_verifybackup: every file there, with the size and checksum it recorded"
     }
 
@@ -66,9 +73,9 @@ struct PrepareRecoveryStep: DrillStep {
                               + "(\(ISO8601.string(from: started, fractional: false))): recovery cannot go back past its base backup; "
                               + "pick a later target_time or an older base backup")
         }
-        evidence.append(try await Self.verifyManifest(base))
         var backup = PreparedBackup.recovery(RecoverySetup(base: base, archive: archive, target: spec.target))
         try await drill.target.prepare(&backup, &record)
+        evidence.append(try await Self.verifyManifest(base, with: drill.target.hostPostgresPrograms))
         state.backup = backup
         let target = BackupFacts.describe(spec.target)
         return StepResult("\(identity.format ?? "base backup"), \(SizeText.format(identity.sizeBytes ?? 0)); \(archive.segments.count) archived WAL segments up to \(newest); target \(target)", [

@@ -11,6 +11,10 @@ protocol DrillTarget: AnyObject, CommandPlace {
     /// local target locates PostgreSQL's programs and lists a dump with them now).
     func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws
 
+    /// This host's PostgreSQL programs for looking at a backup before it recovers
+    /// (`pg_verifybackup`); after `prepare`.
+    var hostPostgresPrograms: PostgresBinaries? { get }
+
     /// Creates the throwaway: an empty database a dump restores into, or the base backup set
     /// to recover. Whatever it made is torn down by `tearDown`, also when this throws.
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation

@@ -35,6 +35,7 @@ final class FakeTarget: DrillTarget {
     var creationTitle: String { "Create the fake throwaway" }
 
     func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws { note("prepare") }
+    var hostPostgresPrograms: PostgresBinaries? { nil }
 
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
         note("create")

@@ -42,6 +42,9 @@ final class ComposeDrillTarget: DrillTarget {
     /// The dump is listed in the database container, with the server's own pg_restore, once it runs.
     func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws {}
 
+    /// The newest PostgreSQL installed on this host, if any: the database itself runs in its container.
+    var hostPostgresPrograms: PostgresBinaries? { try? PostgresBinaries.locate(configured: nil) }
+
     // MARK: The throwaway database
 
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
@@ -77,16 +80,21 @@ final class ComposeDrillTarget: DrillTarget {
         ]), connection: connection)
     }
 
-    /// `database_image`, with `{major}` filled from the PostgreSQL that made the dump.
+    /// `database_image`, with `{major}` filled from the PostgreSQL that made the dump: the newer
+    /// of the server's and pg_dump's major versions, as the image's pg_restore must read what
+    /// that pg_dump wrote (pg_dump 17 against a 15 server writes an archive only 17 reads).
     private func databaseImage(for backup: PreparedBackup) throws -> (name: String, reason: String)? {
         guard let template = spec.databaseImage else { return nil }
         guard template.contains("{major}") else { return (template, "") }
-        guard case .dump(let dump) = backup, let version = dump.inspection.serverVersion,
-              let major = version.split(separator: ".").first.flatMap({ Int($0) }) else {
+        func major(_ version: String?) -> Int? { version?.split(separator: ".").first.flatMap { Int($0) } }
+        guard case .dump(let dump) = backup,
+              let newest = [major(dump.inspection.serverVersion), major(dump.inspection.pgDumpVersion)].compactMap({ $0 }).max() else {
             throw StepFailure(.error, "environment.compose.database_image is \(template), but the backup does not say which PostgreSQL made it: "
                               + "name the image without {major}")
         }
-        return (template.replacingOccurrences(of: "{major}", with: String(major)), ", for a dump from PostgreSQL \(version)")
+        let made = [dump.inspection.serverVersion.map { "PostgreSQL \($0)" }, dump.inspection.pgDumpVersion.map { "pg_dump \($0)" }]
+            .compactMap { $0 }.joined(separator: " with ")
+        return (template.replacingOccurrences(of: "{major}", with: String(newest)), ", for a dump from \(made)")
     }
 
     /// The dump made visible to the database container, listed there with the container's own
@@ -209,10 +217,10 @@ final class ComposeDrillTarget: DrillTarget {
         guard let database = target.connectionParameters(database: scenario.environment.database.name) else {
             throw StepFailure(.error, "the restored database has no published address")
         }
-        var environment: [String: String?] = [
+        var environment = PostgresClientIsolation.isolated([
             "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
             "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
-        ]
+        ])
         for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
         let folder = (scenario.file as NSString).deletingLastPathComponent
         return Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: folder.isEmpty ? nil : folder)

@@ -38,6 +38,9 @@ final class LocalDrillTarget: DrillTarget {
         backup = .dump(dump)
     }
 
+    /// The programs `prepare` located (`environment.local.postgres_bin`, or the newest installed).
+    var hostPostgresPrograms: PostgresBinaries? { created.withLock { $0.binaries } }
+
     /// This host's PostgreSQL programs; not finding them is a finding.
     private func locateBinaries() throws -> PostgresBinaries {
         do {
@@ -107,11 +110,11 @@ final class LocalDrillTarget: DrillTarget {
         do { port = UInt16(try freeLoopbackPort()) } catch { throw StepFailure(.error, "no free loopback port for the app: \(error)") }
         let address = AppAddress(port: port, masterKeyFile: key?.file)
         let database = cluster.connectionParameters(database: scenario.environment.database.name)
-        var environment: [String: String?] = [
+        var environment = PostgresClientIsolation.isolated([
             "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
             "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
             "PORT": String(port),
-        ]
+        ])
         // The app must get the key from the drill, not from the harness's own environment:
         // a key inherited from CI would make a backup without its key look healthy.
         for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
