@@ -90,6 +90,31 @@ import Testing
         }
     }
 
+    @Test func aBehindColumnIsNamedBesideTextAndAnInheritedColumnOfItsOwnIsRead() async throws {
+        try await withRestoredDatabase { db in
+            try await db.execute(script: """
+                CREATE SEQUENCE order_seq;
+                CREATE TABLE orders (id bigint DEFAULT nextval('order_seq') PRIMARY KEY, ref text DEFAULT 'O-' || nextval('order_seq'));
+                INSERT INTO orders SELECT FROM generate_series(1, 40);
+                SELECT setval('order_seq', 5);
+                CREATE SEQUENCE legacy_seq;
+                CREATE TABLE parts (id bigint DEFAULT nextval('legacy_seq'));
+                CREATE TABLE old_parts (legacy_id bigint DEFAULT nextval('legacy_seq')) INHERITS (parts);
+                INSERT INTO parts SELECT FROM generate_series(1, 10);
+                INSERT INTO old_parts (id, legacy_id) SELECT 1, 500;
+                CREATE VIEW recent_orders AS SELECT id FROM orders;
+                ALTER VIEW recent_orders ALTER COLUMN id SET DEFAULT nextval('legacy_seq');
+                """)
+            let outcome = try await run(.sequences(SequencesCheckSpec()), on: db)
+            #expect(outcome.verdict == .error, "the text column is not compared: \(outcome.message)")
+            #expect(outcome.message.contains("public.order_seq feeds orders.ref, a text column"), "\(outcome.message)")
+            #expect(outcome.message.contains("public.order_seq is at 5 but orders.id reaches"), "a behind number column is not hidden: \(outcome.message)")
+            #expect(outcome.message.contains("public.legacy_seq is at 10 but old_parts.legacy_id reaches 500 (it also feeds parts.id)"),
+                    "a child's own column is read, not dropped with the parent's: \(outcome.message)")
+            #expect(!outcome.queries.joined().contains("recent_orders"), "a view holds nothing a sequence handed out")
+        }
+    }
+
     @Test func aSequenceFeedingTextIsAnErrorUntilIgnored() async throws {
         try await withRestoredDatabase { db in
             try await db.execute(script: """
