@@ -62,7 +62,7 @@ public struct Restorer: Sendable {
         if !output.succeeded {
             let detail = errors.isEmpty ? output.errorTail() : quoted
             let count = max(errors.count, Self.ignoredErrorCount(stderr) ?? 0, 1)
-            return RestoreOutcome(verdict: .fail, message: Self.headline(errors).map { "\(output.statusDescription): \(errors.count) errors; \($0)" }
+            return RestoreOutcome(verdict: .fail, message: Self.headline(errors).map { "\(output.statusDescription): \(count) errors; \($0)" }
                                       ?? "\(output.statusDescription): \(errors.first ?? output.errorTail(lines: 1))",
                                   findings: [RestoreFindings.restoreErrors(count: count, detail: detail)], evidence: evidence)
         }
