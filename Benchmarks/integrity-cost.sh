@@ -66,7 +66,7 @@ shares=()
 for round in $(seq 1 "$rounds"); do
   rm -rf "$work/reports"
   "$bin/restore-drill" run "$work/integrity.yml" >"$work/drill.log" 2>&1 || true
-  report=$(ls "$work"/reports/integrity-cost-*.json 2>/dev/null | head -n 1)
+  report=$(compgen -G "$work/reports/integrity-cost-*.json" | head -n 1 || true)
   [ -n "$report" ] || { say "the drill wrote no report:"; tail -n 20 "$work/drill.log" >&2; exit 2; }
   restore=$(jq -r '.steps[] | select(.id == "restore") | .duration_seconds' "$report")
   integrity=$(jq -r '.checks[0].duration_seconds' "$report")

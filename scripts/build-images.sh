@@ -26,7 +26,8 @@ hash_of() { sha256sum | cut -c1-16; }
 sources=/etc/apt/sources.list.d/debian.sources
 [ -f "$sources" ] || sources=/etc/apt/sources.list
 # This machine's Debian mirror, which also serves trixie (PostgreSQL 17 and pgvector).
-mirror=$(awk '/^URIs:/ { print $2; exit } /^deb / { print $2; exit }' "$sources")
+# (a one-line `deb [signed-by=…] URL suite` may carry options before the URL)
+mirror=$(awk '/^URIs:/ { print $2; exit } /^deb / { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' "$sources")
 [ -n "$mirror" ] || { say "no Debian mirror found in $sources"; exit 2; }
 
 base_image() { # IMAGE SUITE PACKAGES SOURCE: a Debian rootfs from the mirror, imported as IMAGE
@@ -36,10 +37,13 @@ base_image() { # IMAGE SUITE PACKAGES SOURCE: a Debian rootfs from the mirror, i
   say "building $1 from $2 (about a minute)"
   local work
   work=$(mktemp -d /tmp/restore-drill-images-XXXXXX)
+  # The rootfs is half a gigabyte: gone on every path, a failed import too.
+  trap 'rm -rf "$work"' EXIT
   mmdebstrap --quiet --variant=minbase --include="$3" "$2" "$work/rootfs.tar" "$4" >&2 ||
-    { rm -rf "$work"; say "mmdebstrap could not build $1 from $2"; exit 2; }
+    { say "mmdebstrap could not build $1 from $2"; exit 2; }
   docker import --change "LABEL restore-drill.inputs=$inputs" "$work/rootfs.tar" "$1" >/dev/null
   rm -rf "$work"
+  trap - EXIT
   echo "$inputs"
 }
 
