@@ -14,6 +14,9 @@ struct ScenarioChecks: CheckPhase {
     func run(_ drill: DrillContext, _ state: DrillState, _ pending: [CheckRecord]) async -> [CheckRecord] {
         let specs = drill.scenario.checks
         var results = pending
+        // Every secret a check reads is known to the redaction before any check runs: one that
+        // prints it (a command, an app answer) may end before the check that reads it starts.
+        for reference in drill.scenario.runnableChecks.flatMap(\.secretsRead) { _ = try? drill.secrets.value(of: reference) }
         let context = Inputs(parameters: drill.target.connectionParameters(database: drill.scenario.environment.database.name),
                              manifest: state.manifest,
                              sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
