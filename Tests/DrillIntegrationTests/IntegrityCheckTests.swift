@@ -35,14 +35,10 @@ struct IntegrityCheckTests {
     /// `otherCollationVersion`: the source records a collation version this host does not
     /// provide, as a production on another C library would.
     static func source(in scratch: ScratchFolder, otherCollationVersion: Bool = false) async throws -> Source {
-        let archive = scratch.file("archive")
-        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
-        if let postgres = SystemUser.lookup("postgres"), SystemUser.isRoot { chown(archive, postgres.uid, postgres.gid) }
+        let archive = try PITRSource.archiveFolder(in: scratch)
         return try await withTestPostgres { source in
             let cluster = source.cluster
-            try await source.execute("ALTER SYSTEM SET archive_mode = on")
-            try await source.execute("ALTER SYSTEM SET archive_command = 'test ! -f \(archive)/%f && cp %p \(archive)/%f'")
-            try await source.execute("""
+            try await PITRSource.startArchiving(source, into: archive, setup: """
                 CREATE TABLE products (id integer PRIMARY KEY, name text NOT NULL);
                 INSERT INTO products SELECT g, 'product ' || md5(g::text) FROM generate_series(1, 20000) g;
                 CREATE INDEX products_name_idx ON products (name);
@@ -51,9 +47,6 @@ struct IntegrityCheckTests {
             if otherCollationVersion {
                 try await source.execute("UPDATE pg_database SET datcollversion = '2.19' WHERE datname = current_database()")
             }
-            let restart = try await CommandRunner.run(Command(cluster.binaries.pgCtl, ["--pgdata", cluster.dataDirectory, "--log", cluster.logFile,
-                                                                                   "--wait", "restart"], runAs: cluster.runAs))
-            guard restart.succeeded else { throw ScratchError("restart with archiving failed: \(restart.errorTail())") }
             let connection = try await source.connect()
             defer { connection.close() }
             let indexFile = try #require(try await connection.query("SELECT pg_relation_filepath('products_name_idx')").scalar)
@@ -64,13 +57,7 @@ struct IntegrityCheckTests {
             guard backup.succeeded else { throw ScratchError("pg_basebackup failed: \(backup.errorTail())") }
             let started = Date()
             try await connection.query("INSERT INTO events (label) VALUES ('after the backup')")
-            let switched = try await connection.query("SELECT pg_walfile_name(pg_switch_wal())").scalar ?? ""
-            var archived = false
-            for _ in 0..<300 where !archived {
-                archived = try await connection.query("SELECT coalesce(last_archived_wal >= $1, false) FROM pg_stat_archiver", [switched]).scalar == "t"
-                if !archived { try await Task.sleep(for: .milliseconds(200)) }
-            }
-            try #require(archived, "the source's last WAL segment \(switched) was not archived within 60 s")
+            try await PITRSource.waitUntilArchived(try await connection.query("SELECT pg_walfile_name(pg_switch_wal())").scalar ?? "", on: connection)
             return Source(pitr: PITRSource(base: base, archive: archive, rows: [], baseStarted: started), indexFile: indexFile)
         }
     }

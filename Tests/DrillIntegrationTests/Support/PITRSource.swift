@@ -15,19 +15,45 @@ struct PITRSource: Sendable {
     let rows: [(label: String, committed: Date)]
     let baseStarted: Date
 
-    static func make(in scratch: ScratchFolder) async throws -> PITRSource {
+    /// `archive/` in `scratch`, writable by the server.
+    static func archiveFolder(in scratch: ScratchFolder) throws -> String {
         let archive = scratch.file("archive")
         try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
         if let postgres = SystemUser.lookup("postgres"), SystemUser.isRoot { chown(archive, postgres.uid, postgres.gid) }
+        return archive
+    }
+
+    /// Turns continuous archiving into `archive` on, with `setup` run before the restart it needs.
+    static func startArchiving(_ source: TestPostgres, into archive: String, setup: String) async throws {
+        let cluster = source.cluster
+        // ALTER SYSTEM cannot share a transaction with anything: one statement each.
+        try await source.execute("ALTER SYSTEM SET archive_mode = on")
+        try await source.execute("ALTER SYSTEM SET archive_command = 'test ! -f \(archive)/%f && cp %p \(archive)/%f'")
+        try await source.execute(setup)
+        let restart = try await CommandRunner.run(Command(cluster.binaries.pgCtl, ["--pgdata", cluster.dataDirectory, "--log", cluster.logFile,
+                                                                               "--wait", "restart"], runAs: cluster.runAs))
+        guard restart.succeeded else { throw ScratchError("restart with archiving failed: \(restart.errorTail())") }
+    }
+
+    /// Waits until the segment `pg_switch_wal()` completed, named `segment`, is in the archive.
+    static func waitUntilArchived(_ segment: String, on connection: PostgresConnection) async throws {
+        try #require(WALArchive.isSegmentName(segment), "pg_switch_wal named no segment: \(segment)")
+        var archived = false
+        for _ in 0..<300 where !archived {
+            let done = try await connection.query("SELECT coalesce(last_archived_wal >= $1, false) FROM pg_stat_archiver", [segment]).scalar
+            archived = done == "t"
+            if !archived { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        // Otherwise every test would fail later, somewhere that does not say why.
+        try #require(archived, "the source's last WAL segment \(segment) was not archived within 60 s")
+    }
+
+    static func make(in scratch: ScratchFolder) async throws -> PITRSource {
+        let archive = try archiveFolder(in: scratch)
         return try await withTestPostgres { source in
             let cluster = source.cluster
-            // ALTER SYSTEM cannot share a transaction with anything: one statement each.
-            try await source.execute("ALTER SYSTEM SET archive_mode = on")
-            try await source.execute("ALTER SYSTEM SET archive_command = 'test ! -f \(archive)/%f && cp %p \(archive)/%f'")
-            try await source.execute("CREATE TABLE events (id serial PRIMARY KEY, label text NOT NULL, committed timestamptz)")
-            let restart = try await CommandRunner.run(Command(cluster.binaries.pgCtl, ["--pgdata", cluster.dataDirectory, "--log", cluster.logFile,
-                                                                                   "--wait", "restart"], runAs: cluster.runAs))
-            guard restart.succeeded else { throw ScratchError("restart with archiving failed: \(restart.errorTail())") }
+            try await startArchiving(source, into: archive,
+                                     setup: "CREATE TABLE events (id serial PRIMARY KEY, label text NOT NULL, committed timestamptz)")
 
             let base = scratch.file("base")
             let backup = try await CommandRunner.run(Command(cluster.binaries.directory + "/pg_basebackup",
@@ -49,18 +75,9 @@ struct PITRSource: Sendable {
                 connection.close()
                 rows.append((label, Date(timeIntervalSince1970: Double(committed ?? "0") ?? 0)))
             }
-            // Wait until the last switched segment is in the archive.
-            try #require(WALArchive.isSegmentName(lastSwitched), "pg_switch_wal named no segment: \(lastSwitched)")
             let connection = try await source.connect()
             defer { connection.close() }
-            var archived = false
-            for _ in 0..<300 where !archived {
-                let done = try await connection.query("SELECT coalesce(last_archived_wal >= $1, false) FROM pg_stat_archiver", [lastSwitched]).scalar
-                archived = done == "t"
-                if !archived { try await Task.sleep(for: .milliseconds(200)) }
-            }
-            // Otherwise every test would fail later, somewhere that does not say why.
-            try #require(archived, "the source's last WAL segment \(lastSwitched) was not archived within 60 s")
+            try await waitUntilArchived(lastSwitched, on: connection)
             return PITRSource(base: base + "/base.tar.gz", archive: archive, rows: rows, baseStarted: baseStarted)
         }
     }
