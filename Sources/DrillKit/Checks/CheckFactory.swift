@@ -13,5 +13,6 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .http(let settings): HTTPCheck(spec: spec, settings: settings)
     case .command(let settings): CommandCheck(spec: spec, settings: settings)
     case .integrity(let settings): IntegrityCheck(spec: spec, settings: settings)
+    case .freshness(let settings): FreshnessCheck(spec: spec, settings: settings)
     }
 }

@@ -14,6 +14,9 @@ public struct CheckContext: Sendable {
     public var masterKey: [UInt8]?
     /// Where a `command` check runs its program: the drill's target.
     var commands: (any CommandPlace)?
+    /// When the backup's data stops: the dump's creation time, or the last transaction a
+    /// recovery replayed; nil when unknown.
+    var dataCutoff: (at: Date, basis: String)?
 
     public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
                 sharedScans: SharedTableScans? = nil, app: AppAddress? = nil, masterKey: [UInt8]? = nil) {
@@ -32,6 +35,8 @@ public struct CheckOutcome: Sendable, Equatable {
     public var message: String
     public var observations: [Observation]
     public var queries: [String]
+    /// How new the restored data is, when the check measured it (freshness).
+    public var dataAsOf: DataAsOf?
 
     public init(verdict: Verdict, message: String, observations: [Observation] = [], queries: [String] = []) {
         self.verdict = verdict

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the steps hand to each other during one drill. The target keeps what it created
 /// (its cluster or project, the app) itself.
 struct DrillState: Sendable {
@@ -6,6 +8,9 @@ struct DrillState: Sendable {
     /// The harness's own connection to the restored database, from the target step on.
     var connection: PostgresConnection?
     var recoveryOutcome: RecoveryOutcome?
+    /// When the backup's data stops, and what says so: the dump's creation time, or the last
+    /// transaction a recovery replayed. Freshness compares the newest data with it.
+    var dataCutoff: (at: Date, basis: String)?
     var masterKey: InstalledMasterKey?
     var appAddress: AppAddress?
     /// Set once the app answered its ready probes; app checks need it.

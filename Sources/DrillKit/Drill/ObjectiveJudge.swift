@@ -15,6 +15,13 @@ enum ObjectiveJudge {
         }
         if case .pitr(let spec) = scenario.backup.source {
             record.rpo = recoveryRPO(spec, objective: objectives.rpoSeconds, state, record)
+        } else if let data = record.checks.first(where: { $0.dataAsOf != nil && ($0.verdict == .pass || $0.verdict == .fail) })?.dataAsOf {
+            // The data's own age, when a freshness check read it: a fresh file of stale data is stale.
+            let seconds = record.startedAt.timeIntervalSince(data.at)
+            record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: seconds,
+                                         verdict: seconds <= objectives.rpoSeconds ? .pass : .fail,
+                                         basis: "drill start minus the newest data (\(data.column), \(ISO8601.string(from: data.at, fractional: false)))"
+                                             + (record.backup?.createdAt.map { "; the dump was created \(ISO8601.string(from: $0, fractional: false))" } ?? ""))
         } else if let created = record.backup?.createdAt {
             let seconds = record.startedAt.timeIntervalSince(created)
             record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: seconds,

@@ -72,6 +72,8 @@ public struct CheckRecord: Sendable, Codable, Equatable {
     /// The SQL the check sent (never its results' row contents).
     public var queries: [String]
     public var line: Int?
+    /// How new the restored data is (a freshness check): the RPO is measured from it.
+    public var dataAsOf: DataAsOf?
 
     public init(id: String, kind: String, name: String, verdict: Verdict, durationSeconds: Double = 0,
                 message: String? = nil, observations: [Observation] = [], queries: [String] = [], line: Int? = nil) {
@@ -84,6 +86,17 @@ public struct CheckRecord: Sendable, Codable, Equatable {
         self.observations = observations
         self.queries = queries
         self.line = line
+    }
+}
+
+/// The newest value of the columns that say how new the data is, and which column held it.
+public struct DataAsOf: Sendable, Codable, Equatable {
+    public var at: Date
+    public var column: String
+
+    public init(at: Date, column: String) {
+        self.at = at
+        self.column = column
     }
 }
 

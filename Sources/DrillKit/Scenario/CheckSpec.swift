@@ -29,6 +29,7 @@ public enum CheckKind: Sendable {
     case http(HTTPCheckSpec)
     case command(CommandCheckSpec)
     case integrity(IntegrityCheckSpec)
+    case freshness(FreshnessCheckSpec)
 
     /// The key as written in the scenario.
     public var key: String { name.rawValue }
@@ -48,6 +49,7 @@ public enum CheckKind: Sendable {
         case .http: .http
         case .command: .command
         case .integrity: .integrity
+        case .freshness: .freshness
         }
     }
 }
@@ -68,6 +70,7 @@ public enum CheckKindName: String, Sendable, CaseIterable {
     case http
     case command
     case integrity
+    case freshness
 }
 
 /// `table.column`, optionally `schema.table.column`.
@@ -308,6 +311,18 @@ public struct HTTPCheckSpec: Sendable {
         self.url = url
         self.status = status
         self.json = json
+    }
+}
+
+/// `freshness`: the columns that say how new the data is (`orders.created_at`); the newest
+/// value must be within `tolerance` of when the backup was taken.
+public struct FreshnessCheckSpec: Sendable {
+    public var columns: [ColumnReference]
+    public var toleranceSeconds: Double
+
+    public init(columns: [ColumnReference], toleranceSeconds: Double = 24 * 3600) {
+        self.columns = columns
+        self.toleranceSeconds = toleranceSeconds
     }
 }
 

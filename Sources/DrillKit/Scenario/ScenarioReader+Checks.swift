@@ -51,6 +51,7 @@ extension ScenarioReader {
         case .http: readHTTPCheck(body).map(CheckKind.http)
         case .command: readCommandCheck(body).map(CheckKind.command)
         case .integrity: readIntegrity(body).map(CheckKind.integrity)
+        case .freshness: readFreshness(body).map(CheckKind.freshness)
         }
     }
 
@@ -88,6 +89,22 @@ extension ScenarioReader {
     private func readHTTPCheck(_ value: ScenarioValue) -> HTTPCheckSpec? {
         guard let http = mapping(value, allowed: ["url", "status", "json"]), let request = readHTTPRequest(http) else { return nil }
         return HTTPCheckSpec(url: request.url, status: request.status, json: request.json)
+    }
+
+    /// `freshness: { columns: [orders.created_at], tolerance: 24h }`.
+    private func readFreshness(_ value: ScenarioValue) -> FreshnessCheckSpec? {
+        guard let freshness = mapping(value, allowed: ["columns", "tolerance"]) else { return nil }
+        let tolerance = freshness["tolerance"].flatMap(duration)
+        guard let columnsValue = required("columns", in: freshness), let names = stringList(columnsValue) else { return nil }
+        var columns: [ColumnReference] = []
+        for name in names {
+            guard let column = ColumnReference(parsing: name) else {
+                report("'\(name)' in \(columnsValue.displayPath) is not a column: write table.column or schema.table.column", at: columnsValue.location)
+                return nil
+            }
+            columns.append(column)
+        }
+        return FreshnessCheckSpec(columns: columns, toleranceSeconds: tolerance ?? 24 * 3600)
     }
 
     /// `integrity: {}`; a bare `integrity:` means the same.

@@ -79,6 +79,7 @@ struct PrepareDumpStep: DrillStep {
         identity.pgDumpVersion = listed.pgDumpVersion
         identity.tocEntries = listed.tocEntries
         (identity.createdAt, identity.createdAtSource) = BackupFacts.creationTime(inspection: listed, manifest: state.manifest, path: path)
+        state.dataCutoff = identity.createdAt.map { ($0, "the dump's creation time (\(identity.createdAtSource ?? "?"))") }
         record.backup = identity
 
         evidence.append("dump \(path)")

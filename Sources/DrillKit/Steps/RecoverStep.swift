@@ -14,6 +14,7 @@ struct RecoverStep: DrillStep {
             throw Self.stepFailure(failure, target: target)
         }
         state.recoveryOutcome = outcome
+        state.dataCutoff = outcome.lastTransaction.map { ($0, "the last transaction recovery replayed") }
         guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
             throw StepFailure(.error, "no address for the recovered database")
         }

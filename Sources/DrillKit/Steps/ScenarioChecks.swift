@@ -20,7 +20,8 @@ struct ScenarioChecks: CheckPhase {
         let context = Inputs(parameters: drill.target.connectionParameters(database: drill.scenario.environment.database.name),
                              manifest: state.manifest,
                              sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
-                             app: state.appReady ? state.appAddress : nil, masterKey: state.masterKey?.bytes)
+                             app: state.appReady ? state.appAddress : nil, masterKey: state.masterKey?.bytes,
+                             dataCutoff: state.dataCutoff)
         // All at once (within reason): with only as many slots as cores, two long checks can
         // end up one after the other; started together, the server shares the cores and the
         // phase takes about their total CPU time divided by the cores.
@@ -56,6 +57,7 @@ struct ScenarioChecks: CheckPhase {
         var sharedScans: SharedTableScans
         var app: AppAddress?
         var masterKey: [UInt8]?
+        var dataCutoff: (at: Date, basis: String)?
     }
 
     private static func runCheck(_ spec: CheckSpec, _ start: CheckRecord, _ inputs: Inputs, _ drill: DrillContext) async -> CheckRecord {
@@ -77,6 +79,7 @@ struct ScenarioChecks: CheckPhase {
             var context = CheckContext(connection: connection, manifest: inputs.manifest, secrets: secrets,
                                        sharedScans: inputs.sharedScans, app: inputs.app, masterKey: inputs.masterKey)
             context.commands = drill.target
+            context.dataCutoff = inputs.dataCutoff
             outcome = await check.run(in: context)
             connection.close()
         } catch {
@@ -92,6 +95,7 @@ struct ScenarioChecks: CheckPhase {
             Observation(subject: $0.subject, expected: secrets.redact($0.expected), actual: secrets.redact($0.actual), ok: $0.ok)
         }
         result.queries = outcome.queries.map(secrets.redact)
+        result.dataAsOf = outcome.dataAsOf
         return result
     }
 }

@@ -68,3 +68,24 @@ import Testing
         #expect(CommandCheck.quote(String(repeating: "x", count: 10_000)).utf8.count < CommandCheck.quotedBytes + 100)
     }
 }
+
+/// `freshness`: which columns say how new the data is, and how far behind the backup they may be.
+@Suite struct FreshnessCheckKeysTests {
+    @Test func readsColumnsAndATolerance() throws {
+        let yaml = ScenarioFixtures.validPreamble + "checks:\n  - freshness: { columns: [orders.created_at, sales.invoices.issued_at], tolerance: 2h }\n"
+        let scenario = try ScenarioFixtures.load(yaml: yaml)
+        guard case .freshness(let settings) = scenario.checks[0].kind else { Issue.record("not freshness"); return }
+        #expect(settings.columns == [ColumnReference(table: "orders", column: "created_at"),
+                                     ColumnReference(schema: "sales", table: "invoices", column: "issued_at")])
+        #expect(settings.toleranceSeconds == 7200)
+        let plain = try ScenarioFixtures.load(yaml: ScenarioFixtures.validPreamble + "checks:\n  - freshness: { columns: [orders.created_at] }\n")
+        guard case .freshness(let defaults) = plain.checks[0].kind else { Issue.record("not freshness"); return }
+        #expect(defaults.toleranceSeconds == 24 * 3600)
+    }
+
+    @Test func aTableIsNotAColumn() {
+        let messages = ScenarioFixtures.diagnostics(yaml: ScenarioFixtures.validPreamble + "checks:\n  - freshness: { columns: [orders] }\n")
+            .map { "\($0.line):\($0.column): \($0.message)" }
+        #expect(messages == ["9:27: 'orders' in checks[0].freshness.columns is not a column: write table.column or schema.table.column"])
+    }
+}
