@@ -54,7 +54,7 @@ public final class ConsoleObserver: DrillObserver {
     public func drillFinished(_ record: DrillRecord) {
         emit("\n\(record.verdict.label) · \(record.summary)\n")
         let objectives = [record.rto, record.rpo].compactMap { $0 }.map { objective in
-            let measured = objective.measuredSeconds.map(DurationText.format) ?? "not measured"
+            let measured = objective.measuredText
             return "\(objective.name) \(measured) (target \(DurationText.formatObjective(objective.targetSeconds))) \(objective.verdict.symbol)"
         }
         if !objectives.isEmpty { emit("  " + objectives.joined(separator: "   ") + "\n") }

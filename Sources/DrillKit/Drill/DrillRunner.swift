@@ -81,6 +81,7 @@ public final class DrillRunner: Sendable {
                 if let problem = audit.problem(drill) { finish(problem, &record) }
             }
         }
+        state.stoppedAt = ContinuousClock.now
         await TeardownStep().run(drill, &state, &record)
         ObjectiveJudge.judge(scenario, state, &record)
 

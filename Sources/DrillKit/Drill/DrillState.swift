@@ -18,4 +18,6 @@ struct DrillState: Sendable {
     /// The RTO clock: from the start of target creation to the end of the last check.
     var rtoStart: ContinuousClock.Instant?
     var rtoEnd: ContinuousClock.Instant?
+    /// When the drill stopped working on the target (before teardown), for an RTO not met.
+    var stoppedAt: ContinuousClock.Instant?
 }

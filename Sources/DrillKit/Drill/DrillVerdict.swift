@@ -3,13 +3,15 @@
 /// only a drill where every step and check passed and both objectives were met passes.
 public enum DrillVerdict {
     public static func judge(_ record: DrillRecord) -> (verdict: Verdict, exitCode: Int32) {
-        let parts = record.steps.map(\.verdict) + record.checks.map(\.verdict)
-            + [record.rto?.verdict, record.rpo?.verdict, record.teardown?.verdict].compactMap { $0 }
-        if parts.contains(.error) { return (.error, 2) }
-        if parts.contains(.fail) { return (.fail, 1) }
-        // A drill that verified nothing, or could not measure an objective, proves nothing.
-        guard record.checks.contains(where: { $0.verdict == .pass }), record.rto?.verdict == .pass,
-              record.rpo?.verdict == .pass else { return (.error, 2) }
+        let work = record.steps.map(\.verdict) + record.checks.map(\.verdict) + [record.teardown?.verdict].compactMap { $0 }
+        let objectives = [record.rto?.verdict, record.rpo?.verdict].compactMap { $0 }
+        if (work + objectives).contains(.error) { return (.error, 2) }
+        if work.contains(.fail) { return (.fail, 1) }
+        // A drill that verified nothing proves nothing, whatever its objectives say.
+        guard record.checks.contains(where: { $0.verdict == .pass }) else { return (.error, 2) }
+        if objectives.contains(.fail) { return (.fail, 1) }
+        // An objective that could not be measured proves nothing either.
+        guard record.rto?.verdict == .pass, record.rpo?.verdict == .pass else { return (.error, 2) }
         return (.pass, 0)
     }
 
@@ -35,6 +37,10 @@ public enum DrillVerdict {
         }
         if parts.isEmpty { parts.append("All \(checks.count) checks passed") }
         for objective in [record.rto, record.rpo].compactMap({ $0 }) {
+            if objective.notRecovered != nil {
+                parts.append("\(objective.name) not met (the drill did not recover)")
+                continue
+            }
             let measured = objective.measuredSeconds.map(DurationText.format) ?? "not measured"
             let relation = objective.verdict == .pass ? "within" : (objective.verdict == .fail ? "over" : "against")
             parts.append("\(objective.name) \(measured) \(relation) \(DurationText.formatObjective(objective.targetSeconds))")

@@ -2,9 +2,35 @@ import Foundation
 
 /// Measures RTO and RPO and judges them against the scenario's objectives.
 enum ObjectiveJudge {
+    /// Why the drill did not recover, or nil when it did: every step passed, and every check ran and passed.
+    static func recoveryProblem(_ record: DrillRecord) -> String? {
+        if let step = record.steps.first(where: { $0.verdict != .pass }) {
+            let how = switch step.verdict {
+            case .fail: "failed"
+            case .error: "could not be carried out"
+            case .pass, .skipped: "was skipped"
+            }
+            return "the \(step.id) step \(how)"
+        }
+        guard !record.checks.isEmpty else { return "no check ran" }
+        guard record.checks.contains(where: { $0.verdict != .pass }) else { return nil }
+        return DrillHeadline.checksClause(record.checks)
+    }
+
+    /// An objective is met only by a drill that recovered: a drill whose restore, key, app or
+    /// a check failed or could not run has its RTO not met, with how long it ran, and its RPO
+    /// not met whatever the backup's age.
     static func judge(_ scenario: Scenario, _ state: DrillState, _ record: inout DrillRecord) {
         let objectives = scenario.objectives
-        if let start = state.rtoStart, let end = state.rtoEnd {
+        let problem = recoveryProblem(record)
+        if let problem {
+            let ran = state.rtoStart.map { ((state.rtoEnd ?? state.stoppedAt ?? ContinuousClock.now) - $0).seconds }
+            record.rto = ObjectiveRecord(name: "RTO", targetSeconds: objectives.rtoSeconds, measuredSeconds: nil, verdict: .fail,
+                                         basis: "not met: the drill did not recover (\(problem)); "
+                                             + (ran.map { "it ran \(DurationText.format($0)) from the start of target creation until it stopped" }
+                                                ?? "it stopped before the RTO clock started (no target was created)"),
+                                         notRecovered: problem, ranSeconds: ran)
+        } else if let start = state.rtoStart, let end = state.rtoEnd {
             let seconds = (end - start).seconds
             record.rto = ObjectiveRecord(name: "RTO", targetSeconds: objectives.rtoSeconds, measuredSeconds: seconds,
                                          verdict: seconds <= objectives.rtoSeconds ? .pass : .fail,
@@ -30,6 +56,12 @@ enum ObjectiveJudge {
         } else {
             record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: nil, verdict: .skipped,
                                          basis: "not measured: the dump's creation time is unknown")
+        }
+        if let problem, var rpo = record.rpo, rpo.measuredSeconds != nil {
+            rpo.verdict = .fail
+            rpo.notRecovered = problem
+            rpo.basis = "not met: the drill did not recover (\(problem)); " + rpo.basis
+            record.rpo = rpo
         }
     }
 

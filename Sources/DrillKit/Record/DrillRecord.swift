@@ -109,13 +109,21 @@ public struct ObjectiveRecord: Sendable, Codable, Equatable {
     public var verdict: Verdict
     /// How it was measured, in words (`monotonic clock from target creation to the end of the last check`).
     public var basis: String
+    /// Why the drill did not recover (`the restore step failed`): an objective is met only by a
+    /// drill that recovered, so this one is not met whatever the clock says.
+    public var notRecovered: String?
+    /// For an RTO not met that way: how long the drill ran from target creation until it stopped.
+    public var ranSeconds: Double?
 
-    public init(name: String, targetSeconds: Double, measuredSeconds: Double?, verdict: Verdict, basis: String) {
+    public init(name: String, targetSeconds: Double, measuredSeconds: Double?, verdict: Verdict, basis: String,
+                notRecovered: String? = nil, ranSeconds: Double? = nil) {
         self.name = name
         self.targetSeconds = targetSeconds
         self.measuredSeconds = measuredSeconds
         self.verdict = verdict
         self.basis = basis
+        self.notRecovered = notRecovered
+        self.ranSeconds = ranSeconds
     }
 }
 

@@ -115,6 +115,8 @@ extension JUnitTestCase {
         let code = name.lowercased()
         let (message, type) = switch objective.verdict {
         case .pass: (summary, code)
+        case .fail where objective.notRecovered != nil:
+            ("\(name) not met: the drill did not recover (\(objective.notRecovered ?? "")); \(objective.measuredText), target \(objective.targetText)", "\(code)-not-met")
         case .fail: ("\(name) not met: measured \(objective.measuredText), target \(objective.targetText)", "\(code)-not-met")
         case .error: ("\(name) could not be measured", "\(code)-not-measured")
         case .skipped: ("\(name) not measured: the drill did not get far enough", "\(code)-not-measured")

@@ -6,7 +6,7 @@ extension ObjectiveRecord {
     var outcomeWords: String {
         switch verdict {
         case .pass: "met"
-        case .fail: "not met"
+        case .fail: notRecovered == nil ? "not met" : "not met (the drill did not recover)"
         case .error: "not measured (ERROR)"
         case .skipped: "not measured (SKIPPED)"
         }
@@ -24,7 +24,9 @@ extension ObjectiveRecord {
 
     /// `4m 05s`, or `not measured`.
     var measuredText: String {
-        measuredSeconds.map(DurationText.format) ?? "not measured"
+        if let measuredSeconds { return DurationText.format(measuredSeconds) }
+        if notRecovered != nil { return ranSeconds.map { "did not recover (ran \(DurationText.format($0)))" } ?? "did not recover" }
+        return "not measured"
     }
 
     var targetText: String { DurationText.formatObjective(targetSeconds) }

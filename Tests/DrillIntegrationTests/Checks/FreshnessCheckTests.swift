@@ -58,7 +58,7 @@ import Testing
             let record = await DrillRunner(scenario: .testScenario(dump: dump, checks: [check], reportDirectory: scratch.path)).run()
             #expect(record.checks[0].verdict == .error, "\(record.outline)")
             #expect(record.checks[0].message == "invoices.issued_on holds no value, so it says nothing of how new the data is")
-            #expect(record.rpo?.basis.hasPrefix("drill start minus the dump's creation time") == true, "no data age measured: \(record.rpo?.basis ?? "")")
+            #expect(record.rpo?.basis.contains("drill start minus the dump's creation time") == true, "no data age measured: \(record.rpo?.basis ?? "")")
         }
     }
 }

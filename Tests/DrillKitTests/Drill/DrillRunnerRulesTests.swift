@@ -89,7 +89,14 @@ import Testing
         #expect(record.verdict == .fail)
         #expect(record.exitCode == 1)
         #expect(record.summary == "The \(failing) step failed: \(ScriptedBehavior.failure).")
-        #expect(record.rto?.verdict == (restored ? .pass : .skipped))
+        // Met only by a drill that recovered: this one ran, and stopped at the failed step.
+        #expect(record.rto?.verdict == .fail)
+        #expect(record.rto?.notRecovered == "the \(failing) step failed")
+        #expect(record.rto?.measuredSeconds == nil, "no number that reads as a recovery time")
+        #expect((record.rto?.ranSeconds != nil) == (index >= Self.order.firstIndex(of: .target)!), "the clock starts at target creation")
+        // Past prepare the backup's age is known, but the drill did not recover; before it, unknown.
+        #expect(record.rpo?.verdict == (index > Self.order.firstIndex(of: .prepare)! ? .fail : .skipped))
+        #expect(record.summary.contains("RTO not met (the drill did not recover)") == false, "the failed step leads the summary")
         Self.expectTornDown(drill, record)
     }
 
@@ -121,7 +128,8 @@ import Testing
         }
         #expect(record.checks.allSatisfy { $0.verdict == .skipped && $0.message == "skipped: interrupted by SIGTERM" })
         #expect(record.teardown?.trigger == "SIGTERM")
-        #expect(record.rto?.verdict == .skipped, "an interrupted drill measured no RTO")
+        #expect(record.rto?.verdict == .fail, "an interrupted drill did not recover")
+        #expect(record.rto?.measuredSeconds == nil)
         #expect(record.verdict == .error)
         #expect(record.exitCode == 2)
         #expect(record.summary.hasPrefix("Interrupted by SIGTERM during \(interrupted)"), "\(record.summary)")
@@ -133,7 +141,8 @@ import Testing
         let record = await drill.runner.run()
         #expect(record.steps.allSatisfy { $0.verdict == .pass })
         #expect(record.checks.allSatisfy { $0.verdict == .error })
-        #expect(record.rto?.verdict == .skipped)
+        #expect(record.rto?.verdict == .fail)
+        #expect(record.rto?.notRecovered == "2 of 2 checks could not run (ERROR)")
         #expect(record.teardown?.trigger == "SIGTERM")
         #expect(record.verdict == .error)
         Self.expectTornDown(drill, record)
@@ -149,6 +158,26 @@ import Testing
         #expect(record.checks.allSatisfy { $0.message?.hasPrefix("skipped: interrupted by the scenario's deadline") == true })
         #expect(record.verdict == .error)
         Self.expectTornDown(drill, record)
+    }
+
+    @Test func aDrillWhoseAppNeverCameUpHasItsObjectivesNotMet() async throws {
+        let drill = Self.drill(.fail, at: .app)
+        let record = await drill.runner.run()
+        let rto = try #require(record.rto)
+        #expect(rto.verdict == .fail)
+        #expect(rto.basis.hasPrefix("not met: the drill did not recover (the app step failed); it ran "), "\(rto.basis)")
+        #expect(rto.outcomeWords == "not met (the drill did not recover)")
+        #expect(rto.measuredText.hasPrefix("did not recover (ran "), "\(rto.measuredText)")
+        #expect(record.rpo?.notRecovered == "the app step failed")
+        let junit = JUnitTestCase(objective: rto, named: "RTO", suiteName: "fake")
+        #expect("\(junit.outcome)".contains("the drill did not recover (the app step failed)"), "\(junit.outcome)")
+        // A check that failed is the same: the drill did not recover.
+        let checkFailed = await Self.drill(checks: [.pass, .fail]).runner.run()
+        #expect(checkFailed.rto?.notRecovered == "1 of 2 checks failed")
+        #expect(checkFailed.summary.contains("RTO not met (the drill did not recover)"), "\(checkFailed.summary)")
+        // And only the healthy one meets them.
+        let healthy = await Self.drill().runner.run()
+        #expect(healthy.rto?.verdict == .pass && healthy.rto?.notRecovered == nil)
     }
 
     @Test func leftoversAfterTeardownMakeTheDrillAnError() async {
