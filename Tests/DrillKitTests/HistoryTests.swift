@@ -132,3 +132,14 @@ import Testing
         #expect(markdown.contains("- **Cadence:** a passing drill is due every 32d"))
     }
 }
+
+/// An unrecovered drill's RTO reads as what it was in history and the control matrix.
+@Suite struct UnrecoveredObjectiveWordingTests {
+    @Test func anRTONotMetByAnUnrecoveredDrillSaysHowLongItRan() {
+        let rto = ObjectiveRecord(name: "RTO", targetSeconds: 7200, measuredSeconds: nil, verdict: .fail,
+                                  basis: "not met: the drill did not recover (the app step failed)", notRecovered: "the app step failed", ranSeconds: 5.05)
+        #expect(HistoryReport.objective(rto) == "did not recover (ran 5.05s) ✘ FAIL")
+        let met = ObjectiveRecord(name: "RTO", targetSeconds: 7200, measuredSeconds: 5.05, verdict: .pass, basis: "clock")
+        #expect(HistoryReport.objective(met) == "5.05s of 2h ✔")
+    }
+}

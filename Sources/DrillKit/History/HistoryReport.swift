@@ -70,6 +70,7 @@ public enum HistoryReport {
     /// `9.20s of 1h ✔`; an objective not measured is never shown as met.
     static func objective(_ objective: ObjectiveRecord?) -> String {
         guard let objective else { return "not recorded" }
+        if objective.notRecovered != nil, objective.measuredSeconds == nil { return "\(objective.measuredText) ✘ \(objective.verdict.label)" }
         guard objective.measuredSeconds != nil else { return "not measured (\(objective.verdict.label))" }
         return "\(objective.measuredText) of \(objective.targetText) \(objective.verdict == .pass ? "✔" : "✘ \(objective.verdict.label)")"
     }
