@@ -217,13 +217,8 @@ final class ComposeDrillTarget: DrillTarget {
         guard let database = target.connectionParameters(database: scenario.environment.database.name) else {
             throw StepFailure(.error, "the restored database has no published address")
         }
-        var environment = PostgresClientIsolation.isolated([
-            "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
-            "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
-        ])
-        for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
-        let folder = (scenario.file as NSString).deletingLastPathComponent
-        return Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: folder.isEmpty ? nil : folder)
+        return Command(executable, Array(arguments.dropFirst()),
+                       environment: scenario.withoutSecrets(PostgresClientIsolation.variables(for: database)), workingDirectory: scenario.folder)
     }
 
     // MARK: Teardown

@@ -110,26 +110,21 @@ final class LocalDrillTarget: DrillTarget {
         do { port = UInt16(try freeLoopbackPort()) } catch { throw StepFailure(.error, "no free loopback port for the app: \(error)") }
         let address = AppAddress(port: port, masterKeyFile: key?.file)
         let database = cluster.connectionParameters(database: scenario.environment.database.name)
-        var environment = PostgresClientIsolation.isolated([
-            "PGHOST": database.host, "PGPORT": database.port.map(String.init), "PGUSER": database.user,
-            "PGPASSWORD": database.password, "PGDATABASE": database.database, "PGSSLMODE": "disable",
-            "PORT": String(port),
-        ])
-        // The app must get the key from the drill, not from the harness's own environment:
-        // a key inherited from CI would make a backup without its key look healthy.
-        for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
+        // The app gets the key from the drill, never from the harness's own environment.
+        var environment = scenario.withoutSecrets(PostgresClientIsolation.variables(for: database))
+        environment["PORT"] = String(port)
         for (name, value) in key?.environment ?? [:] { environment[name] = value }
-        let folder = (scenario.file as NSString).deletingLastPathComponent
+        let folder = scenario.folder
         var evidence: [String] = []
         if let migrate = spec.migrate {
             let arguments = migrate.command.map(address.argument)
             guard let executable = arguments.first else { throw StepFailure(.error, "app.migrate.command is empty") }
             evidence.append(try await AppBoot.migrate(Command(executable, Array(arguments.dropFirst()), environment: environment,
-                                                              workingDirectory: folder.isEmpty ? nil : folder), secrets: secrets))
+                                                              workingDirectory: folder), secrets: secrets))
         }
         // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
         let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
-                              workingDirectory: folder.isEmpty ? nil : folder)
+                              workingDirectory: folder)
         let app = AppProcess(command, forbidden: spec.logsMustNotContain)
         created.withLock { $0.app = app }
         evidence.append("started: \(secrets.redact(command.displayLine)) on 127.0.0.1:\(port)")
@@ -153,10 +148,9 @@ final class LocalDrillTarget: DrillTarget {
             throw StepFailure(.error, "a local drill has no service \(service): its commands run on this host")
         }
         guard let cluster, let executable = arguments.first else { throw StepFailure(.error, "no restored database to run it against") }
-        var environment = cluster.clientEnvironment(database: scenario.environment.database.name)
-        for name in scenario.secretVariables + ["MASTER_KEY"] { environment[name] = .some(nil) }
-        let folder = (scenario.file as NSString).deletingLastPathComponent
-        return Command(executable, Array(arguments.dropFirst()), environment: environment, workingDirectory: folder.isEmpty ? nil : folder)
+        return Command(executable, Array(arguments.dropFirst()),
+                       environment: scenario.withoutSecrets(cluster.clientEnvironment(database: scenario.environment.database.name)),
+                       workingDirectory: scenario.folder)
     }
 
     // MARK: Teardown
