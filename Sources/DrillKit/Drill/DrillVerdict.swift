@@ -41,7 +41,7 @@ public enum DrillVerdict {
                 parts.append("\(objective.name) not met (the drill did not recover)")
                 continue
             }
-            let measured = objective.measuredSeconds.map(DurationText.format) ?? "not measured"
+            let measured = objective.measuredText
             let relation = objective.verdict == .pass ? "within" : (objective.verdict == .fail ? "over" : "against")
             parts.append("\(objective.name) \(measured) \(relation) \(DurationText.formatObjective(objective.targetSeconds))")
         }
