@@ -1,4 +1,5 @@
 import DrillKit
+import Foundation
 
 /// RefStore: a small stand-in for the SovEcom e-commerce database, for seeding throwaway
 /// "production" databases that drills then back up and restore.
@@ -26,10 +27,13 @@ public enum RefStore {
         reset: Bool = false,
         canary: String? = nil,
         account: DrillAccount? = nil,
+        endingAt windowEnd: Date = SeedPlan.defaultWindowEnd,
         onStepFinished: (@Sendable (SeedStepTiming) -> Void)? = nil
     ) async throws -> SeedSummary {
-        try await Seeder(
-            connection: connection, plan: try SeedPlan(orderCount: orders), reset: reset,
+        var plan = try SeedPlan(orderCount: orders)
+        plan.windowEnd = windowEnd
+        return try await Seeder(
+            connection: connection, plan: plan, reset: reset,
             canary: canary, account: account, onStepFinished: onStepFinished
         ).run()
     }

@@ -39,13 +39,15 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
             throw ExitCode(2)
         }
-        let loaded: Scenario
+        var loaded: Scenario
         do {
             loaded = try ScenarioLoader.load(path: scenario)
         } catch let error as ScenarioLoadError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(2)
         }
+        // The drill reads its earlier records (volume and schema baselines) where it will write this one.
+        if let reportDirectory { loaded.report.directory = reportDirectory }
         let interruption = Interruption()
         let console = ConsoleObserver()
         let runner = DrillRunner(scenario: loaded, observer: console, interruption: interruption)
@@ -57,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
         let record = await drill.value
         handlers.cancel()
 
-        let directory = reportDirectory ?? loaded.report.directory
+        let directory = loaded.report.directory
         do {
             let paths = try ReportWriter.write(record, to: directory, formats: loaded.report.formats, signingKey: signingKey)
             console.reportsWritten(paths)

@@ -6,7 +6,7 @@ import Testing
 /// The broken-backup corpus: RefStore production data, its manifest, then one deliberate
 /// breakage per backup, dumped with the real pg_dump. Each breakage must make exactly the
 /// right check (or step) fail with a message naming the problem; the healthy backup must
-/// make nothing fire.
+/// make nothing fire. Production's data runs up to now, as a live store's does.
 @Suite(.serialized) struct BrokenBackupCorpusTests {
     struct Breakage: Sendable, CustomStringConvertible {
         var name: String
@@ -28,12 +28,13 @@ import Testing
                  failingChecks: ["row_counts"], messageMentions: ["customers", "−3"]),
         Breakage(name: "a float money column",
                  sql: "ALTER TABLE orders ALTER COLUMN total_cents TYPE double precision",
-                 failingChecks: ["money"], messageMentions: ["orders.total_cents", "double precision"]),
+                 failingChecks: ["money", "schema"], messageMentions: ["orders.total_cents", "double precision",
+                                                                        "changed column public.orders.total_cents: bigint not null → double precision not null"]),
         Breakage(name: "a non-ISO currency",
                  sql: "UPDATE orders SET currency = 'EUD' WHERE id = 7",
                  failingChecks: ["money"], messageMentions: ["EUD"]),
         Breakage(name: "an invoice gap",
-                 sql: "ALTER TABLE invoices DISABLE TRIGGER USER; DELETE FROM invoices WHERE series = '2025' AND number IN (41, 42, 43, 90)",
+                 sql: "ALTER TABLE invoices DISABLE TRIGGER USER; DELETE FROM invoices WHERE series = '2025' AND number IN (41, 42, 43, 90); ALTER TABLE invoices ENABLE TRIGGER USER",
                  failingChecks: ["invoice_sequence"], messageMentions: ["2025", "41–43", "90"]),
         Breakage(name: "a duplicate invoice number",
                  sql: """
@@ -47,10 +48,12 @@ import Testing
                     INSERT INTO invoices (order_id, series, number, issued_at, total_cents, currency)
                       SELECT o.id, '2025', 11, now(), o.total_cents, o.currency FROM orders o
                       WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id) LIMIT 1;
+                    ALTER TABLE invoices ENABLE TRIGGER USER;
                     """,
-                 failingChecks: ["invoice_sequence"], messageMentions: ["used more than once", "9 (2 invoices)"]),
+                 failingChecks: ["invoice_sequence", "schema"], messageMentions: ["used more than once", "9 (2 invoices)",
+                                                                                  "missing constraint invoices_series_number_key on public.invoices"]),
         Breakage(name: "a latest-number mismatch",
-                 sql: "ALTER TABLE invoices DISABLE TRIGGER USER; DELETE FROM invoices WHERE series = '2026' AND number = (SELECT max(number) FROM invoices WHERE series = '2026')",
+                 sql: "ALTER TABLE invoices DISABLE TRIGGER USER; DELETE FROM invoices WHERE series = '2026' AND number = (SELECT max(number) FROM invoices WHERE series = '2026'); ALTER TABLE invoices ENABLE TRIGGER USER",
                  failingChecks: ["invoice_sequence"], messageMentions: ["2026", "latest"]),
         Breakage(name: "a sequence behind its column",
                  sql: "SELECT setval(pg_get_serial_sequence('orders', 'id'), 5)",
@@ -58,6 +61,20 @@ import Testing
         Breakage(name: "a wrong canary",
                  sql: "UPDATE drill_canary SET token = 'not-the-canary'",
                  failingChecks: ["canary"], messageMentions: ["differs"]),
+        // Right rows, wrong catalog: restores cleanly, passes every data check.
+        Breakage(name: "a missing index",
+                 sql: "DROP INDEX orders_created_at_idx",
+                 failingChecks: ["schema"], messageMentions: ["(1 missing): missing index public.orders_created_at_idx on public.orders"]),
+        Breakage(name: "the invoice immutability trigger missing",
+                 sql: "DROP TRIGGER invoices_immutable ON invoices",
+                 failingChecks: ["schema"], messageMentions: ["missing trigger invoices_immutable on public.invoices"]),
+        Breakage(name: "the invoice immutability trigger disabled",
+                 sql: "ALTER TABLE invoices DISABLE TRIGGER invoices_immutable",
+                 failingChecks: ["schema"], messageMentions: ["changed trigger invoices_immutable on public.invoices", "(disabled)"]),
+        // A fresh file of stale data: a replica that stopped replicating a year ago.
+        Breakage(name: "stale data",
+                 sql: "UPDATE orders SET created_at = created_at - interval '365 days'",
+                 failingChecks: ["freshness"], messageMentions: ["the backup holds stale data", "(orders.created_at)"]),
     ]
 
     static func checks(spotCents: Int64, spotCurrency: String) -> [CheckKind] {
@@ -72,6 +89,8 @@ import Testing
             .sql(SQLCheckSpec(name: "products exist", query: "SELECT count(*) FROM products", expect: Comparison(op: .greater, operand: "0"))),
             .canary(CanaryCheckSpec(query: "SELECT token FROM drill_canary", value: .environment("CORPUS_CANARY"))),
             .sequences(SequencesCheckSpec()),
+            .freshness(FreshnessCheckSpec(columns: [ColumnReference(table: "orders", column: "created_at")])),
+            .schema(SchemaCheckSpec()),
         ]
     }
 
@@ -86,7 +105,7 @@ import Testing
         try await withTestPostgres { production in
             let healthy = try await production.connect()
             _ = try await RefStore.migrate(on: healthy)
-            _ = try await RefStore.seed(on: healthy, orders: 3000, canary: Self.canary)
+            _ = try await RefStore.seed(on: healthy, orders: 3000, canary: Self.canary, endingAt: Date())
             let spot = try await healthy.query("SELECT total_cents::text, currency FROM orders WHERE id = 42").rows[0]
             healthy.close()
             let checks = Self.checks(spotCents: Int64(spot[0]!)!, spotCurrency: spot[1]!)

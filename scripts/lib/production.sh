@@ -51,7 +51,8 @@ production_seed_and_dump() {
   local bin=$1 size=$2 scenario=$3 dump=$4 manifest=$5 key_age=${6:-} recipient=${7:-}
   : "${DRILL_CANARY:?export DRILL_CANARY before seeding}"
   "$bin/refstore" migrate
-  "$bin/refstore" seed --size "$size"
+  # Data up to now: the backup is as fresh as a live store's, so the freshness check means something.
+  "$bin/refstore" seed --size "$size" --ending now
   if [ -n "$key_age" ]; then
     : "${MASTER_KEY:?set MASTER_KEY to encrypt it}"
     # age reads the key on stdin, so it is never in argv.

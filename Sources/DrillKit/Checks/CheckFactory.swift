@@ -14,5 +14,7 @@ public func makeCheck(_ spec: CheckSpec) -> (any DrillCheck)? {
     case .command(let settings): CommandCheck(spec: spec, settings: settings)
     case .integrity(let settings): IntegrityCheck(spec: spec, settings: settings)
     case .freshness(let settings): FreshnessCheck(spec: spec, settings: settings)
+    case .volume(let settings): VolumeCheck(spec: spec, settings: settings)
+    case .schema(let settings): SchemaCheck(spec: spec, settings: settings)
     }
 }

@@ -23,6 +23,7 @@ final class CheckTranscript {
     }
 
     var hasErrors: Bool { !errors.isEmpty }
+    var hasFailures: Bool { !failures.isEmpty }
 
     /// Sends one statement and remembers its text for the record (parameters are not kept).
     /// A statement repeated back to back (once per invoice series) is recorded once.

@@ -17,6 +17,11 @@ public struct CheckContext: Sendable {
     /// When the backup's data stops: the dump's creation time, or the last transaction a
     /// recovery replayed; nil when unknown.
     var dataCutoff: (at: Date, basis: String)?
+    /// This scenario's earlier good drills, from its reports folder; nil: none were read.
+    var pastDrills: PastDrills?
+    /// The restored catalog's fingerprint, read once before any check ran (so none of them,
+    /// amcheck's extension say, shows up in it); nil: a check reads it itself.
+    var restoredSchema: SchemaFingerprint?
 
     public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
                 sharedScans: SharedTableScans? = nil, app: AppAddress? = nil, masterKey: [UInt8]? = nil) {
@@ -30,6 +35,7 @@ public struct CheckContext: Sendable {
 }
 
 /// A check's answer. `error` means the check could not run; it is never turned into a pass.
+/// `skipped` means a comparison with earlier drills found none to compare with (a first drill).
 public struct CheckOutcome: Sendable, Equatable {
     public var verdict: Verdict
     public var message: String
@@ -37,6 +43,8 @@ public struct CheckOutcome: Sendable, Equatable {
     public var queries: [String]
     /// How new the restored data is, when the check measured it (freshness).
     public var dataAsOf: DataAsOf?
+    /// Figures later drills compare with (`rows public.orders` → 2000): a volume check's.
+    public var measurements: [String: Int64]?
 
     public init(verdict: Verdict, message: String, observations: [Observation] = [], queries: [String] = []) {
         self.verdict = verdict

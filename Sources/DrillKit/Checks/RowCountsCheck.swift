@@ -46,7 +46,7 @@ public struct RowCountsCheck: DrillCheck {
 
         let counts: [String: Int64]
         do {
-            counts = try await countRows(of: present, transcript: transcript)
+            counts = try await transcript.exactRowCounts(of: present)
         } catch {
             transcript.record(error, while: "count rows")
             return transcript.outcome(passing: "")
@@ -94,27 +94,6 @@ public struct RowCountsCheck: DrillCheck {
             }
         }
         return expected
-    }
-
-    /// Counts from the shared pass where another check scans the table too; the rest in one
-    /// statement, each branch tagged by position, never by a name spliced into a string literal.
-    private func countRows(of present: [String], transcript: CheckTranscript) async throws -> [String: Int64] {
-        var counts: [String: Int64] = [:]
-        for table in present {
-            counts[table] = await transcript.sharedRowCount(of: table.sqlQualifiedIdentifier)
-        }
-        let tables = present.filter { counts[$0] == nil }
-        guard !tables.isEmpty else { return counts }
-        let sql = tables.enumerated().map { position, table in
-            "SELECT \(position) AS position, count(*) AS row_count FROM \(table.sqlQualifiedIdentifier)"
-        }.joined(separator: "\nUNION ALL\n")
-        let result = try await transcript.query(sql)
-        for row in result.rows {
-            guard let position = row[0].flatMap({ Int($0) }), tables.indices.contains(position),
-                  let count = row[1].flatMap({ Int64($0) }) else { continue }
-            counts[tables[position]] = count
-        }
-        return counts
     }
 
     /// Records the comparison and returns the table's part of the passing summary.

@@ -151,7 +151,9 @@ public final class DrillRunner: Sendable {
             }
             return
         }
-        record.checks = await checks.run(drill, state, pending)
+        let result = await checks.run(drill, state, pending)
+        record.checks = result.checks
+        record.schema = result.schema
         if drill.stopReason == nil { state.rtoEnd = ContinuousClock.now }
     }
 }

@@ -35,6 +35,12 @@ public enum DrillVerdict {
         if !failed.isEmpty {
             parts.append("\(failed.count) of \(checks.count) checks failed (\(failed[0].id): \(failed[0].message ?? "failed"))")
         }
+        let firstBaselines = checks.filter { $0.verdict == .skipped && $0.nothingToCompare == true }
+        if parts.isEmpty, !firstBaselines.isEmpty {
+            let kinds = firstBaselines.map(\.kind).joined(separator: ", ")
+            parts.append("\(checks.count - firstBaselines.count) of \(checks.count) checks passed and \(firstBaselines.count) had no earlier drill "
+                         + "to compare with (\(kinds)): this drill is their first baseline")
+        }
         if parts.isEmpty { parts.append("All \(checks.count) checks passed") }
         for objective in [record.rto, record.rpo].compactMap({ $0 }) {
             if objective.notRecovered != nil {

@@ -13,7 +13,7 @@ enum ObjectiveJudge {
             return "the \(step.id) step \(how)"
         }
         guard !record.checks.isEmpty else { return "no check ran" }
-        guard record.checks.contains(where: { $0.verdict != .pass }) else { return nil }
+        guard record.checks.contains(where: { $0.verdict != .pass && $0.nothingToCompare != true }) else { return nil }
         return DrillHeadline.checksClause(record.checks)
     }
 

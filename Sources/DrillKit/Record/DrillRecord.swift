@@ -74,6 +74,12 @@ public struct CheckRecord: Sendable, Codable, Equatable {
     public var line: Int?
     /// How new the restored data is (a freshness check): the RPO is measured from it.
     public var dataAsOf: DataAsOf?
+    /// What the check measured for later drills to compare with (a volume check's row counts
+    /// and money totals, `rows public.orders` → 2000).
+    public var measurements: [String: Int64]?
+    /// True for a comparison with earlier drills that had none to compare with (a first
+    /// drill): skipped, never passed, yet the drill still recovered.
+    public var nothingToCompare: Bool?
 
     public init(id: String, kind: String, name: String, verdict: Verdict, durationSeconds: Double = 0,
                 message: String? = nil, observations: [Observation] = [], queries: [String] = [], line: Int? = nil) {
@@ -213,6 +219,9 @@ public struct DrillRecord: Sendable, Codable, Equatable {
     public var backup: BackupIdentity?
     public var environment: EnvironmentFacts?
     public var teardown: TeardownRecord?
+    /// The restored catalog's structure, read before the checks: what the next drill's schema
+    /// check compares with when there is no manifest.
+    public var schema: SchemaFingerprint?
     /// From the scenario's `evidence:`: how often a passing drill is due, and the controls
     /// this drill evidences. Kept in the record so history and the control matrix need only
     /// the reports folder, not scenario files that may have changed since.

@@ -18,6 +18,8 @@ public struct Manifest: Sendable, Codable, Equatable {
     /// `table.column` → series (`""` when unseries'd) → the highest number issued.
     public var invoiceLatest: [String: [String: Int64]]
     public var dump: DumpFingerprint?
+    /// Production's structure in the same snapshot; nil in manifests from before it was recorded.
+    public var schema: SchemaFingerprint?
 
     public struct DumpFingerprint: Sendable, Codable, Equatable {
         public var path: String

@@ -48,6 +48,7 @@ public struct ManifestTaker: Sendable {
                 manifest.invoiceLatest["\(invoices.table).\(invoices.column)"] = try await latestNumbers(db, invoices)
             }
         }
+        manifest.schema = try await SchemaFingerprintReader.read(db, inTransaction: true)
         if let exec, let snapshot, let dumpPath {
             let command = exec.replacingOccurrences(of: "{snapshot}", with: snapshot)
             let output = try await CommandRunner.run(Command("/bin/sh", ["-c", command]),

@@ -32,12 +32,14 @@ public enum DrillHeadline {
         guard total > 0 else { return "no checks recorded" }
         let failed = checks.count(where: { $0.verdict == .fail })
         let errored = checks.count(where: { $0.verdict == .error })
-        let skipped = checks.count(where: { $0.verdict == .skipped })
-        guard failed + errored + skipped > 0 else {
+        let firstBaselines = checks.count(where: { $0.verdict == .skipped && $0.nothingToCompare == true })
+        let skipped = checks.count(where: { $0.verdict == .skipped }) - firstBaselines
+        guard failed + errored + skipped + firstBaselines > 0 else {
             return total == 1 ? "the 1 check passed" : "all \(total) checks passed"
         }
         let nouns = total == 1 ? "check" : "checks"
-        let parts = [(failed, "failed"), (errored, "could not run (ERROR)"), (skipped, "SKIPPED")]
+        let parts = [(failed, "failed"), (errored, "could not run (ERROR)"), (skipped, "SKIPPED"),
+                     (firstBaselines, "had no earlier drill to compare with (first baseline)")]
             .filter { $0.0 > 0 }
         return parts.enumerated().map { index, part in
             index == 0 ? "\(part.0) of \(total) \(nouns) \(part.1)" : "\(part.0) \(part.1)"

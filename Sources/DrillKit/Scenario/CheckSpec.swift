@@ -30,6 +30,8 @@ public enum CheckKind: Sendable {
     case command(CommandCheckSpec)
     case integrity(IntegrityCheckSpec)
     case freshness(FreshnessCheckSpec)
+    case volume(VolumeCheckSpec)
+    case schema(SchemaCheckSpec)
 
     /// The key as written in the scenario.
     public var key: String { name.rawValue }
@@ -50,6 +52,8 @@ public enum CheckKind: Sendable {
         case .command: .command
         case .integrity: .integrity
         case .freshness: .freshness
+        case .volume: .volume
+        case .schema: .schema
         }
     }
 }
@@ -71,6 +75,8 @@ public enum CheckKindName: String, Sendable, CaseIterable {
     case command
     case integrity
     case freshness
+    case volume
+    case schema
 }
 
 /// `table.column`, optionally `schema.table.column`.
@@ -323,6 +329,46 @@ public struct FreshnessCheckSpec: Sendable {
     public init(columns: [ColumnReference], toleranceSeconds: Double = 24 * 3600) {
         self.columns = columns
         self.toleranceSeconds = toleranceSeconds
+    }
+}
+
+/// `volume`: row counts and money totals against the last good drills of the same scenario.
+public struct VolumeCheckSpec: Sendable {
+    public var tables: [String]
+    /// Money columns whose whole-column totals are compared too.
+    public var money: [ColumnReference]
+    /// More than this share fewer than the baseline fails (0.10: 10 % fewer).
+    public var drop: Double
+    /// More than this share more than the baseline fails (1.0: twice as many).
+    public var growth: Double
+    /// How many of the last good drills the baseline is the median of.
+    public var drills: Int
+
+    public init(tables: [String], money: [ColumnReference] = [], drop: Double = 0.10, growth: Double = 1.0, drills: Int = 3) {
+        self.tables = tables
+        self.money = money
+        self.drop = drop
+        self.growth = growth
+        self.drills = drills
+    }
+}
+
+/// `schema`: the restored catalog against the manifest's fingerprint, or the last good drill's.
+public struct SchemaCheckSpec: Sendable {
+    public enum Reference: String, Sendable, CaseIterable {
+        /// The manifest's when it has one, else the last good drill's.
+        case auto
+        case manifest
+        case lastGoodDrill = "last_good_drill"
+    }
+
+    public var against: Reference
+    /// Only objects in these schemas are compared; empty: every schema.
+    public var schemas: [String]
+
+    public init(against: Reference = .auto, schemas: [String] = []) {
+        self.against = against
+        self.schemas = schemas
     }
 }
 

@@ -52,6 +52,8 @@ extension ScenarioReader {
         case .command: readCommandCheck(body).map(CheckKind.command)
         case .integrity: readIntegrity(body).map(CheckKind.integrity)
         case .freshness: readFreshness(body).map(CheckKind.freshness)
+        case .volume: readVolume(body).map(CheckKind.volume)
+        case .schema: readSchemaCheck(body).map(CheckKind.schema)
         }
     }
 
@@ -105,6 +107,42 @@ extension ScenarioReader {
             columns.append(column)
         }
         return FreshnessCheckSpec(columns: columns, toleranceSeconds: tolerance ?? 24 * 3600)
+    }
+
+    /// `volume: { tables: [orders], money: [orders.total_cents], drop: 10%, growth: 100%, drills: 3 }`.
+    private func readVolume(_ value: ScenarioValue) -> VolumeCheckSpec? {
+        guard let volume = mapping(value, allowed: ["tables", "money", "drop", "growth", "drills"]) else { return nil }
+        let tables = volume["tables"].flatMap { stringList($0) }
+        let money = volume["money"].flatMap(readColumnList)
+        let drop = volume["drop"].flatMap { readTolerance($0, what: "drop threshold") }
+        let growth = volume["growth"].flatMap { readTolerance($0, what: "growth ceiling", maximum: 100) }
+        let drills = volume["drills"].flatMap(integer)
+        if let drills, drills < 1, let place = volume["drills"] {
+            report("\(place.displayPath) must be at least 1: the baseline is the median of that many good drills", at: place.location)
+            return nil
+        }
+        if volume["tables"] == nil, volume["money"] == nil {
+            report("missing required key 'tables' \(value.placeDescription): name the tables whose row counts are compared with earlier drills",
+                   at: value.entryLocation)
+            return nil
+        }
+        if volume["tables"] != nil, tables == nil { return nil }
+        if volume["money"] != nil, money == nil { return nil }
+        if volume["drop"] != nil, drop == nil { return nil }
+        if volume["growth"] != nil, growth == nil { return nil }
+        if volume["drills"] != nil, drills == nil { return nil }
+        return VolumeCheckSpec(tables: tables ?? [], money: money ?? [], drop: drop ?? 0.10, growth: growth ?? 1.0, drills: drills ?? 3)
+    }
+
+    /// `schema: {}`, `schema: { against: manifest, schemas: [public] }`; a bare `schema:` too.
+    private func readSchemaCheck(_ value: ScenarioValue) -> SchemaCheckSpec? {
+        if value.isEmpty { return SchemaCheckSpec() }
+        guard let schema = mapping(value, allowed: ["against", "schemas"]) else { return nil }
+        let against = schema["against"].flatMap { enumeration($0, as: SchemaCheckSpec.Reference.self) }
+        let schemas = schema["schemas"].flatMap { stringList($0) }
+        if schema["against"] != nil, against == nil { return nil }
+        if schema["schemas"] != nil, schemas == nil { return nil }
+        return SchemaCheckSpec(against: against ?? .auto, schemas: schemas ?? [])
     }
 
     /// `integrity: {}`; a bare `integrity:` means the same.

@@ -5,7 +5,7 @@ extension ScenarioReader {
         guard let rowCounts = mapping(value, allowed: ["tables", "expect", "tolerance"]) else { return nil }
         let listedTables = rowCounts["tables"].flatMap { stringList($0) }
         let expectation = rowCounts["expect"].flatMap { readExpectation($0, of: "row count", per: "table") }
-        let tolerance = rowCounts["tolerance"].flatMap(readTolerance)
+        let tolerance = rowCounts["tolerance"].flatMap { readTolerance($0) }
 
         // Explicit counts name their tables, so `tables` may be left out; given both, they must agree.
         var counts: [(key: String, value: Int64)]?
@@ -79,16 +79,16 @@ extension ScenarioReader {
         return Int64(count)
     }
 
-    private func readTolerance(_ value: ScenarioValue) -> Double? {
+    func readTolerance(_ value: ScenarioValue, what: String = "tolerance", maximum: Double = 1) -> Double? {
         guard let text = scalarText(value, expected: "a percentage such as 0.5%") else { return nil }
         do {
-            return try ToleranceText.parse(text)
+            return try ToleranceText.parse(text, maximum: maximum)
         } catch {
             switch error {
             case .notAPercentage:
-                report("invalid tolerance '\(text)' for \(value.displayPath): \(ToleranceText.hint)", at: value.location)
+                report("invalid \(what) '\(text)' for \(value.displayPath): \(ToleranceText.hint)", at: value.location)
             case .outOfRange:
-                report("tolerance '\(text)' for \(value.displayPath) is out of range: expected 0% to 100%", at: value.location)
+                report("\(what) '\(text)' for \(value.displayPath) is out of range: expected 0% to \(Int(maximum * 100))%", at: value.location)
             }
             return nil
         }
@@ -108,7 +108,7 @@ extension ScenarioReader {
         return MoneyCheckSpec(columns: columns, currencyColumn: currencyColumn, totals: totals, spotChecks: spotChecks)
     }
 
-    private func readColumnList(_ value: ScenarioValue) -> [ColumnReference]? {
+    func readColumnList(_ value: ScenarioValue) -> [ColumnReference]? {
         guard let elements = list(value) else { return nil }
         guard !elements.isEmpty else {
             report("\(value.displayPath) is empty: expected at least one table.column", at: value.problemLocation)

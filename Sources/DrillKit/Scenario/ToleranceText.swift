@@ -13,7 +13,8 @@ enum ToleranceText {
         case outOfRange
     }
 
-    static func parse(_ text: String) throws(Problem) -> Double {
+    /// `maximum` is a share (1: 100 %); a growth ceiling may go past it.
+    static func parse(_ text: String, maximum: Double = 1) throws(Problem) -> Double {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let number = Double(trimmed) {
             guard number == 0 else { throw .notAPercentage }
@@ -23,7 +24,7 @@ enum ToleranceText {
               let percent = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)),
               percent.isFinite
         else { throw .notAPercentage }
-        guard (0...100).contains(percent) else { throw .outOfRange }
+        guard (0...(maximum * 100)).contains(percent) else { throw .outOfRange }
         return percent / 100
     }
 }

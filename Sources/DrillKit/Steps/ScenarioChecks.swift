@@ -11,17 +11,23 @@ struct ScenarioChecks: CheckPhase {
         }
     }
 
-    func run(_ drill: DrillContext, _ state: DrillState, _ pending: [CheckRecord]) async -> [CheckRecord] {
+    func run(_ drill: DrillContext, _ state: DrillState, _ pending: [CheckRecord]) async -> CheckPhaseResult {
         let specs = drill.scenario.checks
         var results = pending
         // Every secret a check reads is known to the redaction before any check runs: one that
         // prints it (a command, an app answer) may end before the check that reads it starts.
         for reference in drill.scenario.runnableChecks.flatMap(\.secretsRead) { _ = try? drill.secrets.value(of: reference) }
-        let context = Inputs(parameters: drill.target.connectionParameters(database: drill.scenario.environment.database.name),
+        let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name)
+        // Before any check: a check may add to the catalog (amcheck's extension), and the
+        // record keeps the structure the restore produced.
+        let schema = await Self.readSchema(parameters)
+        let context = Inputs(parameters: parameters,
                              manifest: state.manifest,
                              sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
                              app: state.appReady ? state.appAddress : nil, masterKey: state.masterKey?.bytes,
-                             dataCutoff: state.dataCutoff)
+                             dataCutoff: state.dataCutoff,
+                             pastDrills: PastDrills.read(drill.scenario.report.directory, scenario: drill.scenario.name, excludingRun: drill.runId),
+                             restoredSchema: schema)
         // All at once (within reason): with only as many slots as cores, two long checks can
         // end up one after the other; started together, the server shares the cores and the
         // phase takes about their total CPU time divided by the cores.
@@ -47,7 +53,15 @@ struct ScenarioChecks: CheckPhase {
             results[index] = await Self.runCheck(specs[index], results[index], context, drill)
             drill.observer.checkFinished(results[index])
         }
-        return results
+        return CheckPhaseResult(checks: results, schema: schema)
+    }
+
+    /// The restored catalog's fingerprint; nil when it cannot be read (a schema check then
+    /// reads it itself and says why it could not).
+    private static func readSchema(_ parameters: ConnectionParameters?) async -> SchemaFingerprint? {
+        guard let parameters, let connection = try? await PostgresConnection.connect(parameters) else { return nil }
+        defer { connection.close() }
+        return try? await SchemaFingerprintReader.read(connection)
     }
 
     /// What every check of this drill runs with.
@@ -58,6 +72,8 @@ struct ScenarioChecks: CheckPhase {
         var app: AppAddress?
         var masterKey: [UInt8]?
         var dataCutoff: (at: Date, basis: String)?
+        var pastDrills: PastDrills
+        var restoredSchema: SchemaFingerprint?
     }
 
     private static func runCheck(_ spec: CheckSpec, _ start: CheckRecord, _ inputs: Inputs, _ drill: DrillContext) async -> CheckRecord {
@@ -80,6 +96,8 @@ struct ScenarioChecks: CheckPhase {
                                        sharedScans: inputs.sharedScans, app: inputs.app, masterKey: inputs.masterKey)
             context.commands = drill.target
             context.dataCutoff = inputs.dataCutoff
+            context.pastDrills = inputs.pastDrills
+            context.restoredSchema = inputs.restoredSchema
             outcome = await check.run(in: context)
             connection.close()
         } catch {
@@ -96,6 +114,8 @@ struct ScenarioChecks: CheckPhase {
         }
         result.queries = outcome.queries.map(secrets.redact)
         result.dataAsOf = outcome.dataAsOf
+        result.measurements = outcome.measurements
+        result.nothingToCompare = outcome.verdict == .skipped ? true : nil
         return result
     }
 }

@@ -3,7 +3,6 @@ import DrillKit
 /// The set-based SQL that generates a data set: one INSERT … SELECT per table, every value
 /// derived from row ids through `SeedDraw`, so a plan always produces the same rows.
 enum SeedStatements {
-    private static let windowStart = "timestamptz '\(SeedPlan.windowStart)'"
     private static let windowSeconds = String(SeedPlan.windowSeconds)
 
     private static func draw(_ key: String, _ stream: Int, _ modulus: String) -> String {
@@ -29,14 +28,14 @@ enum SeedStatements {
         FROM generate_series(1::bigint, $1::bigint) AS p
         """
 
-    /// `$1` customer count. Customers sign up evenly over the window in id order, so an order
+    /// `$1` customer count, `$2` the window's start. Customers sign up evenly over the window in id order, so an order
     /// can always pick a customer who already existed when it was placed.
     static let customers = """
         INSERT INTO customers (id, email, name, created_at)
         SELECT c,
                lower(n.first_name || '.' || n.last_name) || '.' || c || '@example.test',
                n.first_name || ' ' || n.last_name,
-               \(windowStart) + ((c - 1) * \(windowSeconds) / $1::bigint) * interval '1 second'
+               $2::timestamptz + ((c - 1) * \(windowSeconds) / $1::bigint) * interval '1 second'
         FROM generate_series(1::bigint, $1::bigint) AS c
         CROSS JOIN LATERAL (
             SELECT (ARRAY['Ada', 'Alan', 'Amara', 'Ana', 'Arjun', 'Astrid', 'Bea', 'Bruno', 'Camille', 'Chen',
@@ -99,7 +98,7 @@ enum SeedStatements {
                         WHEN o.status_draw < 22 THEN 'shipped'
                         WHEN o.status_draw < 92 THEN 'delivered'
                         ELSE 'refunded' END AS status,
-                   \(windowStart) + o.offset_seconds * interval '1 second' AS created_at,
+                   $4::timestamptz + o.offset_seconds * interval '1 second' AS created_at,
                    CASE WHEN o.lines_draw < 4 THEN 1 WHEN o.lines_draw < 7 THEN 2 WHEN o.lines_draw < 9 THEN 3 ELSE 4 END AS line_count
             FROM order_plans AS o
             CROSS JOIN LATERAL (SELECT \(draw("o.customer_id", 3, 100)) AS currency_draw OFFSET 0) AS c
@@ -145,7 +144,7 @@ enum SeedStatements {
     static let invoices = """
         INSERT INTO invoices (id, order_id, series, number, issued_at, total_cents, currency, pdf_path)
         SELECT id, order_id, series, number, issued_at, total_cents, currency,
-               CASE WHEN issued_at < timestamptz '\(SeedPlan.windowEnd)' - interval '3 days'
+               CASE WHEN issued_at < $1::timestamptz - interval '3 days'
                     THEN 'invoices/' || series || '/' || series || '-' || lpad(number::text, 7, '0') || '.pdf'
                END
         FROM (

@@ -49,12 +49,12 @@ struct Seeder {
 
             try await connection.query(SeedStatements.products, [String(plan.productCount)])
             finish(.products)
-            try await connection.query(SeedStatements.customers, [String(plan.customerCount)])
+            try await connection.query(SeedStatements.customers, [String(plan.customerCount), plan.windowStartText])
             finish(.customers)
             try await connection.query(SeedStatements.ordersAndLines,
-                                       [String(plan.orderCount), String(plan.customerCount), String(plan.productCount)])
+                                       [String(plan.orderCount), String(plan.customerCount), String(plan.productCount), plan.windowStartText])
             finish(.ordersAndLines)
-            try await connection.query(SeedStatements.invoices)
+            try await connection.query(SeedStatements.invoices, [plan.windowEndText])
             try await connection.query(SeedStatements.invoiceCounters)
             finish(.invoices)
 

@@ -30,16 +30,16 @@ struct ScriptedChecks: CheckPhase {
         verdicts.indices.map { CheckRecord(id: "checks[\($0)].sql", kind: "sql", name: "scripted", verdict: .skipped) }
     }
 
-    func run(_ drill: DrillContext, _ state: DrillState, _ pending: [CheckRecord]) async -> [CheckRecord] {
+    func run(_ drill: DrillContext, _ state: DrillState, _ pending: [CheckRecord]) async -> CheckPhaseResult {
         var interrupted = false
         do { try await behavior.act(drill.interruption) } catch { interrupted = true }
-        return zip(pending, verdicts).map { check, verdict in
+        return CheckPhaseResult(checks: zip(pending, verdicts).map { check, verdict in
             var done = check
             done.verdict = interrupted ? .error : verdict
             done.message = interrupted ? "interrupted" : "scripted \(verdict.rawValue)"
             drill.observer.checkFinished(done)
             return done
-        }
+        })
     }
 }
 
