@@ -235,6 +235,7 @@ public enum MarkdownReport {
             ["Compression", backup.compression.map(MarkdownText.inline) ?? notRecorded],
             ["TOC entries", backup.tocEntries.map { String($0) } ?? notRecorded],
             ["Manifest", manifest],
+            ["Restored schema", record.schema.map { "\($0.counts), fingerprint \(MarkdownText.code(String($0.sha256.prefix(16))))" } ?? notRecorded],
         ]
         return "## Backup\n\n" + MarkdownText.table(header: ["Field", "Value"], rows: rows)
     }
