@@ -9,7 +9,7 @@ struct ManifestCommand: AsyncParsableCommand {
         abstract: "Record what production holds, at dump time, for the drill to compare against.",
         discussion: """
             Read-only: one REPEATABLE READ READ ONLY transaction. Records row counts of every table, \
-            and, with --scenario, the money totals and latest invoice numbers its checks compare. \
+            the schema's fingerprint (what a schema check compares), and, with --scenario, the money totals and latest invoice numbers its checks compare. \
             With --exec the dump is taken inside the same snapshot, so manifest and dump agree \
             exactly:
 
@@ -62,6 +62,7 @@ struct ManifestCommand: AsyncParsableCommand {
         if let out {
             try json.write(to: URL(fileURLWithPath: out), options: .atomic)
             FileHandle.standardError.write(Data("manifest written to \(out): \(manifest.rowCounts.count) tables".utf8
+                + (manifest.schema.map { Data(", schema of \($0.counts)".utf8) } ?? Data())
                 + (manifest.dump.map { Data(", dump sha256 \($0.sha256)".utf8) } ?? Data()) + Data("\n".utf8)))
         } else {
             FileHandle.standardOutput.write(json + Data("\n".utf8))
