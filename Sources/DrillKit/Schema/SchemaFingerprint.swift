@@ -10,8 +10,11 @@ public struct SchemaFingerprint: Sendable, Codable, Equatable {
     public var sha256: String
     /// Sorted by kind, then name, then table.
     public var objects: [SchemaObject]
+    /// How long reading the catalog took: what the fingerprint costs a drill (not compared).
+    public var readSeconds: Double?
 
-    public init(objects: [SchemaObject]) {
+    public init(objects: [SchemaObject], readSeconds: Double? = nil) {
+        self.readSeconds = readSeconds
         self.objects = objects.sorted()
         self.sha256 = FileDigest.sha256(data: Data(self.objects.map(\.canonicalLine).joined().utf8))
     }

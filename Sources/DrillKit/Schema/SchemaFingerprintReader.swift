@@ -9,6 +9,7 @@ public enum SchemaFingerprintReader {
     /// Reads inside the caller's transaction when there is one (the manifest's snapshot);
     /// otherwise in one of its own.
     public static func read(_ connection: PostgresConnection, inTransaction: Bool = false) async throws -> SchemaFingerprint {
+        let clock = ContinuousClock.now
         if !inTransaction { try await connection.query("BEGIN READ ONLY") }
         do {
             try await connection.query("SET LOCAL search_path TO pg_catalog")
@@ -18,7 +19,7 @@ public enum SchemaFingerprintReader {
                 guard let kindText = row[0], let kind = SchemaObject.Kind(rawValue: kindText), let name = row[1] else { return nil }
                 return SchemaObject(kind: kind, name: name, table: row[2], schema: row[3], definition: row[4] ?? "")
             }
-            return SchemaFingerprint(objects: objects)
+            return SchemaFingerprint(objects: objects, readSeconds: (ContinuousClock.now - clock).seconds)
         } catch {
             if !inTransaction { _ = try? await connection.query("ROLLBACK") }
             throw error
