@@ -71,6 +71,8 @@ public protocol DrillCheck: Sendable {
     var manifestNeeds: [ManifestNeed] { get }
     /// Which side of a point-in-time recovery's target it proves, if any.
     var recoveryAssertion: PITRAssertion? { get }
+    /// True for a check that compares with this scenario's earlier good drills.
+    var readsPastDrills: Bool { get }
     func run(in context: CheckContext) async -> CheckOutcome
 }
 
@@ -81,6 +83,7 @@ extension DrillCheck {
     public var urlTemplates: [String] { [] }
     public var manifestNeeds: [ManifestNeed] { [] }
     public var recoveryAssertion: PITRAssertion? { nil }
+    public var readsPastDrills: Bool { false }
 }
 
 /// A figure production reports when the backup is taken, beyond the row counts every manifest holds.

@@ -13,6 +13,8 @@ public struct SchemaCheck: DrillCheck {
         self.settings = settings
     }
 
+    public var readsPastDrills: Bool { true }
+
     public var displayName: String {
         "schema" + (settings.schemas.isEmpty ? "" : ": " + settings.schemas.joined(separator: ", "))
     }

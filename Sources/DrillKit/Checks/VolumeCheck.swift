@@ -14,6 +14,8 @@ public struct VolumeCheck: DrillCheck {
         self.settings = settings
     }
 
+    public var readsPastDrills: Bool { true }
+
     public var displayName: String {
         "volume: " + (settings.tables + settings.money.map(\.description)).joined(separator: ", ")
     }

@@ -26,7 +26,9 @@ struct ScenarioChecks: CheckPhase {
                              sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
                              app: state.appReady ? state.appAddress : nil, masterKey: state.masterKey?.bytes,
                              dataCutoff: state.dataCutoff,
-                             pastDrills: PastDrills.read(drill.scenario.report.directory, scenario: drill.scenario.name, excludingRun: drill.runId),
+                             pastDrills: drill.scenario.runnableChecks.contains(where: \.readsPastDrills)
+                                 ? PastDrills.read(drill.scenario.report.directory, scenario: drill.scenario.name, excludingRun: drill.runId)
+                                 : .none(in: drill.scenario.report.directory),
                              restoredSchema: schema)
         // All at once (within reason): with only as many slots as cores, two long checks can
         // end up one after the other; started together, the server shares the cores and the
