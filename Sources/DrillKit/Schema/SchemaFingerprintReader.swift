@@ -1,10 +1,13 @@
 import Foundation
 
-/// Reads a database's `SchemaFingerprint` from its catalog in one statement. The names are
-/// printed with `search_path` set to `pg_catalog` alone, so every user object comes out
-/// schema-qualified and production's catalog and the restored one print the same way
-/// whatever search path each connection had. Objects an extension owns (PostGIS's
-/// `spatial_ref_sys`) are the extension's, not the app's, and are left out.
+/// Reads a database's `SchemaFingerprint` from its catalog in one statement. Definitions are
+/// printed under the settings pg_dump uses: `search_path` set to `pg_catalog` alone, so every
+/// user object comes out schema-qualified, and UTC with ISO dates, so a timestamptz partition
+/// bound or default reads the same on a production server in Berlin and a UTC container.
+/// What pg_dump does not carry is left out, or a clean restore would differ from production:
+/// objects an extension owns (PostGIS's `spatial_ref_sys`), invalid indexes (a failed
+/// `CREATE INDEX CONCURRENTLY`), the per-partition copies of a foreign key (renamed
+/// `…_fkey1` in whatever order partitions were attached), and index tablespaces.
 public enum SchemaFingerprintReader {
     /// Reads inside the caller's transaction when there is one (the manifest's snapshot);
     /// otherwise in one of its own.
@@ -12,9 +15,20 @@ public enum SchemaFingerprintReader {
         let clock = ContinuousClock.now
         if !inTransaction { try await connection.query("BEGIN READ ONLY") }
         do {
-            try await connection.query("SET LOCAL search_path TO pg_catalog")
+            // The caller's own settings come back after the read, inside its transaction too.
+            let saved = try await connection.query("SELECT current_setting('search_path'), current_setting('TimeZone'), "
+                                                   + "current_setting('DateStyle'), current_setting('IntervalStyle'), current_setting('extra_float_digits')").rows.first
+            for (name, value) in zip(settings, canonicalValues) {
+                try await connection.query("SELECT set_config($1, $2, true)", [name, value])
+            }
             let result = try await connection.query(query)
-            try await connection.query(inTransaction ? "SET LOCAL search_path TO DEFAULT" : "COMMIT")
+            if inTransaction, let saved {
+                for (name, value) in zip(settings, saved) {
+                    try await connection.query("SELECT set_config($1, $2, true)", [name, value ?? ""])
+                }
+            } else if !inTransaction {
+                try await connection.query("COMMIT")
+            }
             let objects = result.rows.compactMap { row -> SchemaObject? in
                 guard let kindText = row[0], let kind = SchemaObject.Kind(rawValue: kindText), let name = row[1] else { return nil }
                 return SchemaObject(kind: kind, name: name, table: row[2], schema: row[3], definition: row[4] ?? "")
@@ -25,6 +39,9 @@ public enum SchemaFingerprintReader {
             throw error
         }
     }
+
+    static let settings = ["search_path", "TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits"]
+    static let canonicalValues = ["pg_catalog", "UTC", "ISO, YMD", "postgres", "3"]
 
     static let query = """
         WITH rel AS (
@@ -63,13 +80,14 @@ public enum SchemaFingerprintReader {
         JOIN rel ON rel.oid = i.indrelid
         JOIN pg_class ic ON ic.oid = i.indexrelid
         JOIN pg_namespace n ON n.oid = ic.relnamespace
-        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+        WHERE (i.indisvalid OR rel.relkind = 'p')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
         UNION ALL
         -- PostgreSQL 18 also lists NOT NULL as constraints; the columns already say it.
         SELECT 'constraint', quote_ident(con.conname), rel.qualified, rel.nspname,
-               pg_get_constraintdef(con.oid)
+               regexp_replace(pg_get_constraintdef(con.oid), ' USING INDEX TABLESPACE \\S+$', '')
         FROM pg_constraint con JOIN rel ON rel.oid = con.conrelid
-        WHERE con.contype <> 'n'
+        WHERE con.contype <> 'n' AND con.conparentid = 0
         UNION ALL
         SELECT 'trigger', quote_ident(t.tgname), rel.qualified, rel.nspname,
                pg_get_triggerdef(t.oid) || CASE t.tgenabled WHEN 'D' THEN ' (disabled)' ELSE '' END
