@@ -38,6 +38,14 @@ struct ManifestCommand: AsyncParsableCommand {
     var out: String?
 
     func run() async throws {
+        // Before production is read or a dump taken: a manifest that cannot be written is lost work.
+        if let out {
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder) else {
+                FileHandle.standardError.write(Data("manifest: cannot write \(out): the folder \(folder) does not exist (create it first)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         var checks: [CheckSpec] = []
         if let scenario {
             do {
@@ -60,7 +68,12 @@ struct ManifestCommand: AsyncParsableCommand {
         }
         let json = try JSONEncoder.drill.encode(manifest)
         if let out {
-            try json.write(to: URL(fileURLWithPath: out), options: .atomic)
+            do {
+                try json.write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                FileHandle.standardError.write(Data("manifest: cannot write \(out): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(2)
+            }
             FileHandle.standardError.write(Data("manifest written to \(out): \(manifest.rowCounts.count) tables".utf8
                 + (manifest.schema.map { Data(", schema of \($0.counts)".utf8) } ?? Data())
                 + (manifest.dump.map { Data(", dump sha256 \($0.sha256)".utf8) } ?? Data()) + Data("\n".utf8)))

@@ -77,4 +77,11 @@ import Testing
         #expect(output.exitCode == 2)
         #expect(output.standardError.contains("{snapshot}"))
     }
+
+    @Test func anOutFolderThatDoesNotExistIsRefusedBeforeProductionIsRead() async throws {
+        let output = try await HarnessBinary.run(["manifest", "--out", "/nonexistent-folder/db.manifest.json"],
+                                                 environment: ["PGHOST": "/nonexistent"])
+        #expect(output.exitCode == 2)
+        #expect(output.standardError == "manifest: cannot write /nonexistent-folder/db.manifest.json: the folder /nonexistent-folder does not exist (create it first)\n")
+    }
 }
