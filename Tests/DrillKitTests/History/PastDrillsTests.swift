@@ -19,8 +19,14 @@ import Testing
         try text.replacingOccurrences(of: "\"summary\" : \"", with: "\"summary\" : \"edited: ").write(toFile: newest, atomically: true, encoding: .utf8)
         let tampered = PastDrills.read(folder.directory, scenario: scenario, excludingRun: "this-run")
         #expect(tampered.good.map(\.runId) == ["20260801T021500Z-ab11", "20260701T021500Z-ab10"])
-        #expect(tampered.distrusted == [folder.records[2]])
-        #expect(tampered.distrustedNote == " (1 record with a broken seal left out)")
+        #expect(tampered.distrusted == ["\(folder.records[2]) (its seal does not verify)"])
+        #expect(tampered.distrustedNote == " (1 record left out: \(folder.records[2]) (its seal does not verify))")
+
+        // Its seal removed to hide the edit: unsigned among signed records is no baseline either.
+        try FileManager.default.removeItem(atPath: folder.sibling(of: folder.records[2], ".seal.json"))
+        let unsealed = PastDrills.read(folder.directory, scenario: scenario, excludingRun: "this-run")
+        #expect(unsealed.good.count == 2)
+        #expect(unsealed.distrusted == ["\(folder.records[2]) (unsigned, among signed records)"])
     }
 
     @Test func theRunItselfAndOtherScenariosAreNotItsPast() throws {
@@ -31,5 +37,8 @@ import Testing
             == ["20260701T021500Z-ab10"])
         #expect(PastDrills.read(folder.directory, scenario: "another", excludingRun: "x").good.isEmpty)
         #expect(PastDrills.read(folder.path("missing"), scenario: scenario, excludingRun: "x").good.isEmpty)
+        #expect(PastDrills.read(folder.path("missing"), scenario: scenario, excludingRun: "x").problem == nil, "a first drill")
+        let file = folder.path(folder.records[0])
+        #expect(PastDrills.read(file, scenario: scenario, excludingRun: "x").problem?.contains("cannot read the reports folder") == true)
     }
 }
