@@ -12,7 +12,15 @@ extension ScenarioReader {
             return nil
         }
         let checks = elements.enumerated().map { readCheck($0.element, index: $0.offset) }
-        return checks.contains { $0 == nil } ? nil : checks.compactMap { $0 }
+        let read = checks.compactMap { $0 }
+        // Only a passing drill becomes a baseline, and a drill whose checks all wait for one can never pass.
+        if read.count == checks.count, read.allSatisfy({ makeCheck($0)?.readsPastDrills ?? false }) {
+            report("checks holds only comparisons with earlier drills (\(read.map(\.kind.key).joined(separator: ", "))): add a check that verifies "
+                   + "on its own (row_counts, sql, …), or the first drill proves nothing and none can ever become their baseline",
+                   at: value.problemLocation)
+            return nil
+        }
+        return checks.contains { $0 == nil } ? nil : read
     }
 
     /// One list entry: a mapping with exactly one key, the check's kind.
