@@ -20,8 +20,9 @@ public struct CheckContext: Sendable {
     /// This scenario's earlier good drills, from its reports folder; nil: none were read.
     var pastDrills: PastDrills?
     /// The restored catalog's fingerprint, read once before any check ran (so none of them,
-    /// amcheck's extension say, shows up in it); nil: a check reads it itself.
-    var restoredSchema: SchemaFingerprint?
+    /// amcheck's extension say, shows up in it), or why it could not be read; nil: a check
+    /// reads it itself.
+    var restoredSchema: Result<SchemaFingerprint, SchemaReadFailure>?
 
     public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
                 sharedScans: SharedTableScans? = nil, app: AppAddress? = nil, masterKey: [UInt8]? = nil) {
@@ -45,6 +46,8 @@ public struct CheckOutcome: Sendable, Equatable {
     public var dataAsOf: DataAsOf?
     /// Figures later drills compare with (`rows public.orders` → 2000): a volume check's.
     public var measurements: [String: Int64]?
+    /// True when the check is skipped because it had no earlier drill to compare with.
+    public var nothingToCompare = false
 
     public init(verdict: Verdict, message: String, observations: [Observation] = [], queries: [String] = []) {
         self.verdict = verdict
@@ -92,4 +95,9 @@ public enum ManifestNeed: Sendable {
     case moneyTotals(column: ColumnReference, currency: ColumnReference?)
     /// The latest invoice number, per series when the check has one.
     case invoiceLatest(InvoiceSequenceCheckSpec)
+}
+
+/// Why the restored catalog's fingerprint could not be read.
+public struct SchemaReadFailure: Error, Sendable {
+    public var description: String
 }

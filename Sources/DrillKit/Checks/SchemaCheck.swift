@@ -25,12 +25,15 @@ public struct SchemaCheck: DrillCheck {
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
         let restored: SchemaFingerprint
-        if let read = context.restoredSchema {
+        transcript.recordShared(SchemaFingerprintReader.query)
+        switch context.restoredSchema {
+        case .success(let read):
             restored = read
-            transcript.recordShared(SchemaFingerprintReader.query)
-        } else {
+        case .failure(let failure):
+            transcript.cannotVerify("could not read the restored catalog: \(failure.description)")
+            return transcript.outcome(passing: "")
+        case nil:
             do {
-                transcript.recordShared(SchemaFingerprintReader.query)
                 restored = try await SchemaFingerprintReader.read(context.connection)
             } catch {
                 transcript.record(error, while: "read the restored catalog")
@@ -41,10 +44,12 @@ public struct SchemaCheck: DrillCheck {
             var outcome = transcript.outcome(passing: "")
             if outcome.verdict == .pass {
                 let folder = context.pastDrills?.folder ?? "the reports folder"
+                let manifest = settings.against == .lastGoodDrill ? "" : "no manifest with a schema and "
                 outcome.verdict = .skipped
+                outcome.nothingToCompare = true
                 outcome.message = "no reference to compare the restored schema (\(restored.limited(to: settings.schemas).counts)) with: "
-                    + "no manifest with a schema and no earlier good drill of this scenario in \(folder)\(context.pastDrills?.distrustedNote ?? ""); "
-                    + "this drill's schema is recorded as the first reference"
+                    + "\(manifest)no earlier good drill of this scenario in \(folder)\(context.pastDrills?.distrustedNote ?? ""); "
+                    + "if this drill passes, its schema is the first reference"
             }
             return outcome
         }
@@ -78,7 +83,9 @@ public struct SchemaCheck: DrillCheck {
         var line = "the restored schema differs from \(source) (\(tally)): " + named.prefix(Self.namedInMessage).joined(separator: "; ")
         if named.count > Self.namedInMessage { line += "; and \(named.count - Self.namedInMessage) more (see the observations)" }
         if source.hasPrefix("the last good drill") {
-            line += ". If the change is intended (a migration since that drill), take a manifest with the next backup (restore-drill manifest): its schema is compared instead"
+            line += settings.against == .lastGoodDrill
+                ? ". If the change is intended (a migration since that drill), set against: auto and take a manifest with the next backup (restore-drill manifest): its schema is compared instead"
+                : ". If the change is intended (a migration since that drill), take a manifest with the next backup (restore-drill manifest): its schema is compared instead"
         }
         transcript.fail(line)
         return transcript.outcome(passing: "")
@@ -90,6 +97,10 @@ public struct SchemaCheck: DrillCheck {
         let manifestSchema = context.manifest?.schema.map { ($0, "production's schema in the manifest (taken \(ISO8601.string(from: context.manifest!.takenAt, fractional: false)))") }
         let lastGood = context.pastDrills?.good.first { $0.schema != nil }.map {
             ($0.schema!, "the last good drill's schema (\(ISO8601.day($0.startedAt)), run \($0.runId))")
+        }
+        if settings.against != .manifest, manifestSchema == nil || settings.against == .lastGoodDrill, let problem = context.pastDrills?.problem {
+            transcript.cannotVerify("the earlier drills to compare with could not be read: \(problem)")
+            return nil
         }
         switch settings.against {
         case .auto:

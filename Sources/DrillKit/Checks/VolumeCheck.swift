@@ -40,11 +40,15 @@ public struct VolumeCheck: DrillCheck {
             baselines[key] = (Self.median(drills.compactMap { $0.measurement(key) }.map(Double.init)), drills)
         }
         var outcome: CheckOutcome
-        if baselines.isEmpty, !transcript.hasErrors, !transcript.hasFailures {
+        if let problem = past.problem {
+            transcript.cannotVerify("the earlier drills to compare with could not be read: \(problem)")
+            outcome = transcript.outcome(passing: "")
+        } else if baselines.isEmpty, !transcript.hasErrors, !transcript.hasFailures {
             outcome = transcript.outcome(passing: "")
             outcome.verdict = .skipped
+            outcome.nothingToCompare = true
             outcome.message = "no earlier good drill of this scenario in \(past.folder) measured these figures\(past.distrustedNote), "
-                + "so there is nothing to compare with yet: this drill's (\(Self.list(figures))) are the first baseline"
+                + "so there is nothing to compare with yet: if this drill passes, its figures (\(Self.list(figures))) are the first baseline"
         } else {
             var summaries: [String] = []
             for (key, value) in figures {
@@ -105,7 +109,7 @@ public struct VolumeCheck: DrillCheck {
             }
         }
         // A float column sums to text like 1234.5: the volume is what it rounds to (the money check flags the type).
-        guard let text, let total = Int64(text) ?? Double(text).map({ Int64($0.rounded()) }) else {
+        guard let text, let total = Int64(text) ?? Double(text).flatMap({ Int64(exactly: $0.rounded()) }) else {
             transcript.cannotVerify("the total of \(column) (\(text ?? "none")) is not a whole number of cents that fits 64 bits")
             return nil
         }
@@ -117,10 +121,12 @@ public struct VolumeCheck: DrillCheck {
         let days = Set(drills.map { ISO8601.day($0.startedAt) }).sorted()
         let basis = drills.count == 1 ? "the last good drill (\(days[0]))"
             : "the median of the last \(drills.count) good drills (\(days.count == 1 ? days[0] : "\(days.first!) to \(days.last!)"))"
-        let medianText = median == median.rounded() ? String(Int64(median)) : String(format: "%.1f", median)
-        let change = median == 0 ? nil : (Double(value) - median) / median
-        let lower = median * (1 - settings.drop), upper = median * (1 + settings.growth)
-        let ok = Double(value) >= lower && (median == 0 || Double(value) <= upper)
+        let medianText = Int64(exactly: median).map(String.init) ?? String(format: "%.1f", median)
+        // Against the median's size, so a negative total (refunds outweighing sales) has the same band.
+        let scale = abs(median)
+        let change = scale == 0 ? nil : (Double(value) - median) / scale
+        let lower = median - scale * settings.drop, upper = median + scale * settings.growth
+        let ok = Double(value) >= lower && (scale == 0 || Double(value) <= upper)
         transcript.observe(key, expected: "\(medianText) (\(basis)), −\(CheckWording.percent(settings.drop)) to +\(CheckWording.percent(settings.growth))",
                            actual: String(value), ok: ok)
         let subject = Self.subject(key)

@@ -39,7 +39,7 @@ public enum DrillVerdict {
         if parts.isEmpty, !firstBaselines.isEmpty {
             let kinds = firstBaselines.map(\.kind).joined(separator: ", ")
             parts.append("\(checks.count - firstBaselines.count) of \(checks.count) checks passed and \(firstBaselines.count) had no earlier drill "
-                         + "to compare with (\(kinds)): this drill is their first baseline")
+                         + "to compare with (\(kinds))" + (record.verdict == .pass ? ": this drill is their first baseline" : ""))
         }
         if parts.isEmpty { parts.append("All \(checks.count) checks passed") }
         for objective in [record.rto, record.rpo].compactMap({ $0 }) {

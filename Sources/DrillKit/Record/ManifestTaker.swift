@@ -86,7 +86,7 @@ public struct ManifestTaker: Sendable {
         var totals: [String: Int64] = [:]
         for row in try await db.query(sql).rows {
             // A float column sums to text like 1234.5; record what it rounds to, the money check flags the type.
-            totals[row[0] ?? "NULL"] = row[1].flatMap { Int64($0) ?? Double($0).map { Int64($0.rounded()) } }
+            totals[row[0] ?? "NULL"] = row[1].flatMap { Int64($0) ?? Double($0).flatMap { Int64(exactly: $0.rounded()) } }
         }
         return totals
     }

@@ -55,15 +55,19 @@ struct ScenarioChecks: CheckPhase {
             results[index] = await Self.runCheck(specs[index], results[index], context, drill)
             drill.observer.checkFinished(results[index])
         }
-        return CheckPhaseResult(checks: results, schema: schema)
+        return CheckPhaseResult(checks: results, schema: try? schema.get())
     }
 
-    /// The restored catalog's fingerprint; nil when it cannot be read (a schema check then
-    /// reads it itself and says why it could not).
-    private static func readSchema(_ parameters: ConnectionParameters?) async -> SchemaFingerprint? {
-        guard let parameters, let connection = try? await PostgresConnection.connect(parameters) else { return nil }
-        defer { connection.close() }
-        return try? await SchemaFingerprintReader.read(connection)
+    /// The restored catalog's fingerprint, or why it could not be read (a schema check says so).
+    private static func readSchema(_ parameters: ConnectionParameters?) async -> Result<SchemaFingerprint, SchemaReadFailure> {
+        guard let parameters else { return .failure(SchemaReadFailure(description: "no restored database to read")) }
+        do {
+            let connection = try await PostgresConnection.connect(parameters)
+            defer { connection.close() }
+            return .success(try await SchemaFingerprintReader.read(connection))
+        } catch {
+            return .failure(SchemaReadFailure(description: "\(error)"))
+        }
     }
 
     /// What every check of this drill runs with.
@@ -75,7 +79,7 @@ struct ScenarioChecks: CheckPhase {
         var masterKey: [UInt8]?
         var dataCutoff: (at: Date, basis: String)?
         var pastDrills: PastDrills
-        var restoredSchema: SchemaFingerprint?
+        var restoredSchema: Result<SchemaFingerprint, SchemaReadFailure>
     }
 
     private static func runCheck(_ spec: CheckSpec, _ start: CheckRecord, _ inputs: Inputs, _ drill: DrillContext) async -> CheckRecord {
@@ -117,7 +121,7 @@ struct ScenarioChecks: CheckPhase {
         result.queries = outcome.queries.map(secrets.redact)
         result.dataAsOf = outcome.dataAsOf
         result.measurements = outcome.measurements
-        result.nothingToCompare = outcome.verdict == .skipped ? true : nil
+        result.nothingToCompare = outcome.nothingToCompare ? true : nil
         return result
     }
 }

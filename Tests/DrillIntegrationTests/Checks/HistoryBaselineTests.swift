@@ -54,14 +54,16 @@ import Testing
             // The first drill: nothing to compare with, said plainly, never a pass.
             let first = try await Self.drill(healthy, reports: reports)
             #expect(first.verdict == .pass, "\(first.outline)\n\(first.summary)")
+            #expect(first.summary.contains("had no earlier drill to compare with (volume, schema): this drill is their first baseline"), "\(first.summary)")
+            #expect(first.rto?.verdict == .pass, "a comparison with nothing to compare with does not stop the drill recovering")
             let firstVolume = try Self.check(first, "volume")
             #expect(firstVolume.verdict == .skipped, "\(firstVolume.message ?? "")")
-            #expect(firstVolume.message?.contains("nothing to compare with yet") == true, "\(firstVolume.message ?? "")")
+            #expect(firstVolume.message?.contains("nothing to compare with yet: if this drill passes, its figures") == true, "\(firstVolume.message ?? "")")
             #expect(firstVolume.measurements?["rows public.orders"] == 2000)
             #expect(firstVolume.measurements?["total public.orders.total_cents"] != nil)
             let firstSchema = try Self.check(first, "schema")
             #expect(firstSchema.verdict == .skipped, "\(firstSchema.message ?? "")")
-            #expect(firstSchema.message?.contains("recorded as the first reference") == true, "\(firstSchema.message ?? "")")
+            #expect(firstSchema.message?.contains("if this drill passes, its schema is the first reference") == true, "\(firstSchema.message ?? "")")
             #expect(first.schema?.objects.contains { $0.kind == .trigger && $0.name == "orders_immutable" } == true)
 
             // A second healthy drill compares with the first, and nothing fires.
