@@ -5,7 +5,8 @@
 #   restore-drill/base:trixie-pg17  Debian trixie minbase + postgresql-17, postgresql-17-pgvector
 #   restore-drill/postgres:15     the drill's PostgreSQL (official-image variables)
 #   restore-drill/postgres:17     PostgreSQL 17 with pgvector, the same way (a stand-in for pgvector/pgvector:pg17)
-#   restore-drill/refstore:local  RefStore, built here with a static Swift stdlib
+#   restore-drill/refstore:local  RefStore, built here with a static Swift stdlib (release 1)
+#   restore-drill/refstore:1, :2  the same binary serving release 1.0.0 or 2.0.0 (the upgrade gate's from and to)
 # Usage: scripts/build-images.sh        (DOCKER_HOST as scripts/docker-engine.sh start prints)
 set -euo pipefail
 shopt -s inherit_errexit
@@ -85,7 +86,9 @@ swift build -c release --static-swift-stdlib -Xlinker -L"$context/lib" --product
 rm -rf "$context/lib"
 cp .build/release/refstore scripts/images/refstore-entrypoint.sh "$context/"
 refstore_inputs=$(cat scripts/images/refstore.Dockerfile "$context/refstore" scripts/images/refstore-entrypoint.sh <(echo "$base_inputs") | hash_of)
-build restore-drill/refstore:local scripts/images/refstore.Dockerfile "$context" "$refstore_inputs"
+build restore-drill/refstore:local scripts/images/refstore.Dockerfile "$context" "$refstore_inputs-1" RELEASE=1
+build restore-drill/refstore:1 scripts/images/refstore.Dockerfile "$context" "$refstore_inputs-1" RELEASE=1
+build restore-drill/refstore:2 scripts/images/refstore.Dockerfile "$context" "$refstore_inputs-2" RELEASE=2
 # Images replaced by a rebuild are left untagged; only ours (by label) are removed.
 docker image prune --force --filter "label=restore-drill.inputs" >/dev/null
-say "ready: $base, $base17, restore-drill/postgres:15, restore-drill/postgres:17 (with pgvector), restore-drill/refstore:local"
+say "ready: $base, $base17, restore-drill/postgres:15, restore-drill/postgres:17 (with pgvector), restore-drill/refstore:local, :1 and :2"

@@ -6,8 +6,23 @@ import Foundation
 public enum RefStore {
     /// Applies every compiled-in migration the database has not recorded, each in its own
     /// transaction, and returns those it applied (empty when the schema was already current).
-    public static func migrate(on connection: PostgresConnection) async throws -> [AppliedMigration] {
-        try await Migrator(connection: connection, migrations: Migration.all).migrate()
+    public static func migrate(on connection: PostgresConnection, to release: RefStoreRelease = .one) async throws -> [AppliedMigration] {
+        try await Migrator(connection: connection, migrations: release.migrations).migrate()
+    }
+
+    /// Why `release` cannot serve this database's schema, in one line; nil when it can.
+    /// Unreadable history (no database yet) is not refused here: health reports the database.
+    public static func schemaRefusal(on connection: PostgresConnection, for release: RefStoreRelease) async throws -> String? {
+        let applied = try await Migrator.recordedHistory(on: connection).keys.max() ?? 0
+        if applied < release.schemaVersion {
+            return "refstore \(release.version) needs schema version \(release.schemaVersion), the database is at \(applied): "
+                + "run `refstore migrate --release \(release.rawValue)` first"
+        }
+        if applied > release.schemaVersion {
+            return "the database's schema (version \(applied)) is newer than refstore \(release.version) knows (\(release.schemaVersion)): "
+                + "run the release that migrated it, or restore the backup taken before the upgrade"
+        }
+        return nil
     }
 
     /// The highest recorded migration version, or nil for a database RefStore never migrated.

@@ -10,18 +10,20 @@ struct MigrateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var release: ReleaseOption
 
     func run() async throws {
         let database = try await connection.connect(applicationName: "refstore")
         defer { database.close() }
-        let applied = try await RefStore.migrate(on: database)
+        let applied = try await RefStore.migrate(on: database, to: release.release)
+        let latest = release.release.schemaVersion
         if applied.isEmpty {
-            print("nothing to apply: the schema is already at version \(Migration.latestVersion)")
+            print("nothing to apply: the schema is already at version \(latest)")
             return
         }
         for migration in applied {
             print("applied \(migration.identifier) in \(DurationText.format(migration.seconds))")
         }
-        print("applied \(applied.count) migration\(applied.count == 1 ? "" : "s"); the schema is at version \(Migration.latestVersion)")
+        print("applied \(applied.count) migration\(applied.count == 1 ? "" : "s"); the schema is at version \(latest)")
     }
 }

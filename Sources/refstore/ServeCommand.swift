@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Accept placeholder keys (all zero, repeated bytes): for local experiments only.")
     var development = false
 
+    @OptionGroup var release: ReleaseOption
+
     func run() async throws {
         let masterKey: MasterKey
         do {
@@ -40,7 +42,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(78)
         }
         let parameters = connection.parameters(applicationName: "refstore-serve")
-        let server = RefStoreServer(host: listen, port: httpPort, masterKey: masterKey,
+        // A schema this release was not migrated to stops it at boot, in one line, like a
+        // store whose new version refuses the old schema; an unreachable database does not
+        // (health says so, and the server serves once it is back).
+        if let database = try? await PostgresConnection.connect(parameters) {
+            let refusal = try? await RefStore.schemaRefusal(on: database, for: release.release)
+            database.close()
+            if let refusal {
+                FileHandle.standardError.write(Data("schema refused: \(refusal)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
+        let server = RefStoreServer(host: listen, port: httpPort, masterKey: masterKey, release: release.release,
                                     connect: { try await PostgresConnection.connect(parameters) },
                                     log: { line in
                                         print(line)

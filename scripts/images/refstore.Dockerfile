@@ -2,6 +2,10 @@
 # that needs only glibc, libstdc++, libpq5, liboath0 and libcurl4.
 ARG BASE
 FROM ${BASE}
+# The release line the image serves and migrates to (refstore:1, refstore:2): RefStore reads it
+# when --release is not given.
+ARG RELEASE=1
+ENV REFSTORE_RELEASE=${RELEASE}
 COPY refstore /usr/local/bin/refstore
 COPY refstore-entrypoint.sh /usr/local/bin/refstore-entrypoint
 RUN chmod 0755 /usr/local/bin/refstore-entrypoint \

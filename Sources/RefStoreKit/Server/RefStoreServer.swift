@@ -13,18 +13,20 @@ import Foundation
 /// - `GET /api/products/{id}` (public) → the product, its price in integer cents.
 /// - `GET /api/orders/{id}` (Bearer token) → the order, its total in integer cents and as text.
 public struct RefStoreServer: Sendable {
-    public static let version = "1.0.0"
-
     public var host: String
     public var port: UInt16
     let masterKey: MasterKey
     let connect: @Sendable () async throws -> PostgresConnection
     let log: @Sendable (String) -> Void
     let sessions = SessionTokens()
+    /// Which release this server is: the version its health reports.
+    public let release: RefStoreRelease
+    public var version: String { release.version }
 
-    public init(host: String = "127.0.0.1", port: UInt16, masterKey: MasterKey,
+    public init(host: String = "127.0.0.1", port: UInt16, masterKey: MasterKey, release: RefStoreRelease = .one,
                 connect: @escaping @Sendable () async throws -> PostgresConnection,
                 log: @escaping @Sendable (String) -> Void) {
+        self.release = release
         self.host = host
         self.port = port
         self.masterKey = masterKey
@@ -55,7 +57,7 @@ public struct RefStoreServer: Sendable {
             try await server.waitUntilListening(timeout: 10)
             var bound = port
             if case .ip4(_, let actual)? = await server.listeningAddress { bound = actual }
-            log("refstore \(Self.version) listening on http://\(host):\(bound)")
+            log("refstore \(version) listening on http://\(host):\(bound)")
             onListening(bound)
             try await group.next()
         }
@@ -81,10 +83,10 @@ struct Handlers: Sendable {
     func health() async -> HTTPResponse {
         do {
             _ = try await withDatabase { try await $0.query("SELECT 1") }
-            return Self.json(.ok, ["status": "ok", "db": "ok", "version": RefStoreServer.version])
+            return Self.json(.ok, ["status": "ok", "db": "ok", "version": server.version])
         } catch {
             server.log("health: database unreachable: \(error)")
-            return Self.json(.serviceUnavailable, ["status": "degraded", "db": "down", "version": RefStoreServer.version])
+            return Self.json(.serviceUnavailable, ["status": "degraded", "db": "down", "version": server.version])
         }
     }
 
