@@ -20,6 +20,12 @@ struct DrillPipeline: Sendable {
         }
         if let key = scenario.masterKey { steps.append(MasterKeyStep(spec: key)) }
         if let app = scenario.app { steps.append(AppStep(spec: app)) }
-        return DrillPipeline(steps: steps, checks: ScenarioChecks(), audits: audits)
+        guard let upgrade = scenario.upgrade else {
+            return DrillPipeline(steps: steps, checks: ScenarioChecks(), audits: audits)
+        }
+        // The gate: a baseline through the current version, the new version's migrations
+        // (twice), the new version booted; the checks then judge the upgraded copy.
+        steps += [BaselineStep(spec: upgrade), MigrateStep(spec: upgrade), UpgradedAppStep(spec: upgrade)]
+        return DrillPipeline(steps: steps, checks: UpgradeChecks(spec: upgrade), audits: audits)
     }
 }

@@ -18,6 +18,9 @@ struct DrillState: Sendable {
     /// The RTO clock: from the start of target creation to the end of the last check.
     var rtoStart: ContinuousClock.Instant?
     var rtoEnd: ContinuousClock.Instant?
+    /// The upgrade gate's two sides: through the current version, and under the new one.
+    var upgradeBefore: UpgradeFigures?
+    var upgradeAfter: UpgradeFigures?
     /// When the drill stopped working on the target (before teardown), for an RTO not met.
     var stoppedAt: ContinuousClock.Instant?
 }

@@ -13,6 +13,10 @@ public struct StepID: RawRepresentable, Hashable, Sendable, Codable, Expressible
     public static let restore: StepID = "restore"
     public static let masterKey: StepID = "master_key"
     public static let app: StepID = "app"
+    public static let baseline: StepID = "baseline"
+    public static let migrate: StepID = "migrate"
+    public static let upgradedApp: StepID = "upgraded_app"
+    public static let rollback: StepID = "rollback"
     public static let pitrAssertions: StepID = "pitr_assertions"
     public static let teardown: StepID = "teardown"
 

@@ -222,6 +222,8 @@ public struct DrillRecord: Sendable, Codable, Equatable {
     /// The restored catalog's structure, read before the checks: what the next drill's schema
     /// check compares with when there is no manifest.
     public var schema: SchemaFingerprint?
+    /// The upgrade gate's own findings; nil for a restore drill.
+    public var upgrade: UpgradeRecord?
     /// From the scenario's `evidence:`: how often a passing drill is due, and the controls
     /// this drill evidences. Kept in the record so history and the control matrix need only
     /// the reports folder, not scenario files that may have changed since.

@@ -12,6 +12,8 @@ public struct Scenario: Sendable {
     public var backup: BackupSpec
     public var masterKey: MasterKeySpec?
     public var app: AppSpec?
+    /// The post-major-upgrade gate; nil for a restore drill.
+    public var upgrade: UpgradeSpec?
     public var checks: [CheckSpec]
     public var report: ReportSpec
     /// `deadline:` the watchdog's hard limit for the whole drill; past it the drill stops and
@@ -22,7 +24,7 @@ public struct Scenario: Sendable {
 
     public init(file: String, name: String, description: String? = nil, objectives: Objectives,
                 environment: EnvironmentSpec, backup: BackupSpec, masterKey: MasterKeySpec? = nil,
-                app: AppSpec? = nil, checks: [CheckSpec], report: ReportSpec, deadlineSeconds: Double? = nil,
+                app: AppSpec? = nil, upgrade: UpgradeSpec? = nil, checks: [CheckSpec], report: ReportSpec, deadlineSeconds: Double? = nil,
                 evidence: EvidenceSpec = EvidenceSpec()) {
         self.file = file
         self.name = name
@@ -32,6 +34,7 @@ public struct Scenario: Sendable {
         self.backup = backup
         self.masterKey = masterKey
         self.app = app
+        self.upgrade = upgrade
         self.checks = checks
         self.report = report
         self.deadlineSeconds = deadlineSeconds ?? max(2 * objectives.rtoSeconds, 30 * 60)

@@ -1,6 +1,6 @@
 extension ScenarioReader {
     static let topLevelKeys = ["version", "name", "description", "objectives", "environment", "backup", "master_key", "app",
-                               "checks", "report", "deadline", "evidence"]
+                               "upgrade", "checks", "report", "deadline", "evidence"]
 
     /// The whole scenario, or nil after reporting why not. Every section is read even when
     /// an earlier one failed, so all problems surface in one run.
@@ -14,6 +14,7 @@ extension ScenarioReader {
         let backup = required("backup", in: top).flatMap(readBackup)
         let masterKey = top["master_key"].flatMap(readMasterKey)
         let app = top["app"].flatMap(readApp)
+        let upgrade = top["upgrade"].flatMap(readUpgrade)
         let checks = required("checks", in: top).flatMap(readChecks)
         let reportSpec = top["report"].map(readReport) ?? ReportSpec(directory: defaultReportDirectory)
         let deadline = top["deadline"].flatMap(duration)
@@ -21,12 +22,15 @@ extension ScenarioReader {
         if let environment, let app, let appSection = top["app"] {
             checkAppFits(app, environment: environment, at: appSection)
         }
+        if let environment, let upgrade, let section = top["upgrade"] {
+            checkUpgradeFits(upgrade, app: app, backup: backup, environment: environment, at: section)
+        }
         if let environment, let checks { checkCommandsFit(checks, environment: environment) }
         guard diagnostics.isEmpty, version != nil, let name, let environment, let backup, let checks, let reportSpec else {
             return nil
         }
         return Scenario(file: absoluteFile, name: name, description: description, objectives: objectives,
-                        environment: environment, backup: backup, masterKey: masterKey, app: app, checks: checks,
+                        environment: environment, backup: backup, masterKey: masterKey, app: app, upgrade: upgrade, checks: checks,
                         report: reportSpec, deadlineSeconds: deadline, evidence: evidence)
     }
 

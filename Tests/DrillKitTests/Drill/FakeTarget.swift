@@ -64,6 +64,11 @@ final class FakeTarget: DrillTarget {
         return BootedApp(address: AppAddress(port: 1), message: "fake app up", evidence: [])
     }
 
+    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command {
+        note("migrationCommand")
+        return Command("/bin/true", [])
+    }
+
     func stopApp() async -> AppStop {
         note("stopApp")
         guard calls.withLock({ $0.appStarted }) else { return AppStop() }

@@ -150,8 +150,7 @@ final class ComposeDrillTarget: DrillTarget {
         created.withLock { $0.app = app }
         var evidence: [String] = []
         if let migrate = spec.migrate {
-            let service = migrate.service ?? services[0]
-            evidence.append(try await AppBoot.migrate(project.runOnce(service, migrate.command), secrets: secrets))
+            evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, key: key), secrets: secrets))
         }
         let wait = Int((spec.ready.map(\.timeoutSeconds).max() ?? 120).rounded(.up))
         do {
@@ -205,6 +204,13 @@ final class ComposeDrillTarget: DrillTarget {
 
     /// A `command` check's program runs inside `service` (`docker compose exec`), or else on
     /// this host with the `PG*` variables of the database's published port.
+    /// In a one-off container of the migrate service (default: the first app service), `run --rm`.
+    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command {
+        guard let target else { throw StepFailure(.error, "no throwaway target to migrate") }
+        guard let service = spec.service ?? appServices.first else { throw StepFailure(.error, "app.start.services is empty") }
+        return target.project.adding(variables: key?.environment ?? [:]).runOnce(service, spec.command)
+    }
+
     func checkCommand(_ arguments: [String], service: String?) throws -> Command {
         guard let target, let executable = arguments.first else { throw StepFailure(.error, "no restored database to run it against") }
         if let service {

@@ -109,18 +109,12 @@ final class LocalDrillTarget: DrillTarget {
         let port: UInt16
         do { port = UInt16(try freeLoopbackPort()) } catch { throw StepFailure(.error, "no free loopback port for the app: \(error)") }
         let address = AppAddress(port: port, masterKeyFile: key?.file)
-        let database = cluster.connectionParameters(database: scenario.environment.database.name)
-        // The app gets the key from the drill, never from the harness's own environment.
-        var environment = scenario.withoutSecrets(PostgresClientIsolation.variables(for: database))
+        var environment = appEnvironment(cluster, key: key)
         environment["PORT"] = String(port)
-        for (name, value) in key?.environment ?? [:] { environment[name] = value }
         let folder = scenario.folder
         var evidence: [String] = []
         if let migrate = spec.migrate {
-            let arguments = migrate.command.map(address.argument)
-            guard let executable = arguments.first else { throw StepFailure(.error, "app.migrate.command is empty") }
-            evidence.append(try await AppBoot.migrate(Command(executable, Array(arguments.dropFirst()), environment: environment,
-                                                              workingDirectory: folder), secrets: secrets))
+            evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, key: key), secrets: secrets))
         }
         // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
         let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
@@ -131,6 +125,21 @@ final class LocalDrillTarget: DrillTarget {
         evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
         try await AppBoot.checkLogs(app, secrets: secrets)
         return BootedApp(address: address, message: "the app is up on 127.0.0.1:\(port); \(AppBoot.probesPassed(spec))", evidence: evidence)
+    }
+
+    /// The app gets the key from the drill, never from the harness's own environment.
+    private func appEnvironment(_ cluster: LocalCluster, key: InstalledMasterKey?) -> [String: String?] {
+        var environment = scenario.withoutSecrets(PostgresClientIsolation.variables(for: cluster.connectionParameters(database: scenario.environment.database.name)))
+        for (name, value) in key?.environment ?? [:] { environment[name] = value }
+        return environment
+    }
+
+    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command {
+        guard let cluster else { throw StepFailure(.error, "no restored database to migrate") }
+        let address = AppAddress(port: 0, masterKeyFile: key?.file)
+        let arguments = spec.command.map(address.argument)
+        guard let executable = arguments.first else { throw StepFailure(.error, "the migrate command is empty") }
+        return Command(executable, Array(arguments.dropFirst()), environment: appEnvironment(cluster, key: key), workingDirectory: scenario.folder)
     }
 
     func stopApp() async -> AppStop {

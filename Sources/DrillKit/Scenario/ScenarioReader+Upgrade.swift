@@ -1,0 +1,72 @@
+extension ScenarioReader {
+    /// `upgrade: { to: { migrate, start, ready }, version, migrations, changed_tables, guard, rollback }`.
+    func readUpgrade(_ value: ScenarioValue) -> UpgradeSpec? {
+        guard let upgrade = mapping(value, allowed: ["to", "version", "migrations", "changed_tables", "guard", "rollback"]) else { return nil }
+        let to = required("to", in: upgrade).flatMap(readApp)
+        let version = upgrade["version"].flatMap(readVersionProbe)
+        let migrations = upgrade["migrations"].flatMap(readMigrationsTable)
+        let changed = upgrade["changed_tables"].flatMap(readChangedTables)
+        let guardTable = upgrade["guard"].flatMap(readGuard)
+        let rollback = upgrade["rollback"].flatMap(boolean)
+        let problems = [("version", version == nil), ("migrations", migrations == nil), ("changed_tables", changed == nil),
+                        ("guard", guardTable == nil), ("rollback", rollback == nil)]
+        guard let to, !problems.contains(where: { upgrade[$0.0] != nil && $0.1 }) else { return nil }
+        return UpgradeSpec(to: to, version: version, migrations: migrations, changedTables: changed ?? [],
+                           guardTable: guardTable, rollback: rollback ?? true)
+    }
+
+    private func readVersionProbe(_ value: ScenarioValue) -> VersionProbe? {
+        guard let probe = mapping(value, allowed: ["url", "key", "from", "to"]) else { return nil }
+        let url = required("url", in: probe).flatMap(string)
+        let key = probe["key"].flatMap(string)
+        let from = probe["from"].flatMap(scalarVersion)
+        let to = probe["to"].flatMap(scalarVersion)
+        guard let url else { return nil }
+        return VersionProbe(url: url, key: key ?? "version", from: from, to: to)
+    }
+
+    /// `2.0.0`, or `2` written as a number.
+    private func scalarVersion(_ value: ScenarioValue) -> String? {
+        scalarText(value, expected: "a version such as \"2.0.0\"")
+    }
+
+    private func readMigrationsTable(_ value: ScenarioValue) -> MigrationsTable? {
+        guard let table = mapping(value, allowed: ["table", "id", "name"]) else { return nil }
+        let tableName = required("table", in: table).flatMap(string)
+        let id = required("id", in: table).flatMap(string)
+        let name = table["name"].flatMap(string)
+        guard let tableName, let id else { return nil }
+        return MigrationsTable(table: tableName, id: id, name: name)
+    }
+
+    /// `changed_tables: { customers: "name split into first_name and last_name" }`.
+    private func readChangedTables(_ value: ScenarioValue) -> [(table: String, why: String)]? {
+        guard let entries = dataEntries(value) else { return nil }
+        var changed: [(String, String)] = []
+        for entry in entries {
+            guard let why = string(entry.value) else { return nil }
+            changed.append((entry.key, why))
+        }
+        return changed
+    }
+
+    /// `guard: { table: invoices }`.
+    private func readGuard(_ value: ScenarioValue) -> String? {
+        guard let guardSection = mapping(value, allowed: ["table"]) else { return nil }
+        return required("table", in: guardSection).flatMap(string)
+    }
+
+    /// The gate needs the current version to take its baseline through, a dump to restore
+    /// twice (forward and back), and both versions started the way this kind of target starts apps.
+    func checkUpgradeFits(_ upgrade: UpgradeSpec, app: AppSpec?, backup: BackupSpec?, environment: EnvironmentSpec, at section: ScenarioValue) {
+        if app == nil {
+            report("upgrade needs app: the version production runs now, booted on the restored copy before the upgrade (its baseline and the way back)",
+                   at: section.entryLocation)
+        }
+        if let backup, case .pitr = backup.source {
+            report("upgrade rehearses on a restored dump (backup.dump): the backup taken before the upgrade is the way back",
+                   at: section.entryLocation)
+        }
+        checkAppFits(upgrade.to, environment: environment, at: section)
+    }
+}

@@ -1,0 +1,59 @@
+/// `upgrade:` the post-major-upgrade gate. The backup is production before the upgrade; `app`
+/// is the version it runs now (the gate's "from"), `to` the new one. The gate records a
+/// baseline through the current version, runs the new version's migrations twice (the second
+/// run must change nothing), boots the new version, verifies nothing was lost, and rehearses
+/// the way back on a fresh throwaway.
+public struct UpgradeSpec: Sendable {
+    /// The new version: its migrations (`to.migrate`, run by the gate, twice), how it starts
+    /// and when it is ready. Without `migrate` the app migrates itself when it starts.
+    public var to: AppSpec
+    /// Where each version reports what it is, and what each must report.
+    public var version: VersionProbe?
+    /// The app's migrations table, to list what ran.
+    public var migrations: MigrationsTable?
+    /// Tables whose row count the upgrade may change, each with the scenario's reason.
+    public var changedTables: [(table: String, why: String)]
+    /// The immutability guard that must still refuse a DELETE and an UPDATE after the upgrade.
+    public var guardTable: String?
+    /// Rehearse the way back: a fresh throwaway from the same backup, the current version booted.
+    public var rollback: Bool
+
+    public init(to: AppSpec, version: VersionProbe? = nil, migrations: MigrationsTable? = nil,
+                changedTables: [(table: String, why: String)] = [], guardTable: String? = nil, rollback: Bool = true) {
+        self.to = to
+        self.version = version
+        self.migrations = migrations
+        self.changedTables = changedTables
+        self.guardTable = guardTable
+        self.rollback = rollback
+    }
+}
+
+/// `version: { url, key, from, to }`: `GET url` answers JSON whose `key` holds the version.
+public struct VersionProbe: Sendable {
+    public var url: String
+    public var key: String
+    public var from: String?
+    public var to: String?
+
+    public init(url: String, key: String = "version", from: String? = nil, to: String? = nil) {
+        self.url = url
+        self.key = key
+        self.from = from
+        self.to = to
+    }
+}
+
+/// `migrations: { table, id, name }`: each applied migration is a row; `id` orders it, `name`
+/// (optional) says what it is and finds its line in the runner's output.
+public struct MigrationsTable: Sendable {
+    public var table: String
+    public var id: String
+    public var name: String?
+
+    public init(table: String, id: String, name: String? = nil) {
+        self.table = table
+        self.id = id
+        self.name = name
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Boots the new version on the migrated copy and waits until it is healthy; its health must
+/// report the new version (a deploy that still runs the old image looks healthy otherwise).
+/// Then what it runs on is read, before any check writes, for the checks to compare with the
+/// baseline.
+struct UpgradedAppStep: DrillStep {
+    let id = StepID.upgradedApp
+    let title = "Boot the new version and wait until it is healthy"
+    let spec: UpgradeSpec
+
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
+        var app = spec.to
+        app.migrate = nil // run by the migrate step, twice; an app without one migrates itself as it starts
+        let booted = try await drill.target.bootApp(app, key: state.masterKey)
+        state.appAddress = booted.address
+        state.appReady = true
+        var evidence = booted.evidence
+        guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
+            throw StepFailure(.error, "no restored database under the new version")
+        }
+        var after: UpgradeFigures
+        do {
+            after = try await UpgradeFiguresReader.read(parameters, scenario: drill.scenario, migrations: spec.migrations)
+        } catch {
+            throw StepFailure(.error, "could not read the upgraded database: \(error)")
+        }
+        state.upgradeAfter = after
+        var upgrade = record.upgrade ?? UpgradeRecord()
+        if spec.to.migrate == nil, let applied = MigrateStep.applied(before: upgrade.before?.migrations, after: after.migrations) {
+            upgrade.applied = applied.map { AppliedMigrationRecord(id: $0) }
+            evidence.append("applied at start-up: " + (applied.isEmpty ? "none" : applied.joined(separator: ", ")))
+        }
+        if let version = spec.version {
+            let reported = try await UpgradeFiguresReader.version(version, at: booted.address)
+            after.version = reported
+            state.upgradeAfter = after
+            upgrade.after = after
+            record.upgrade = upgrade
+            if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.to, side: "new") {
+                throw StepFailure(.fail, problem + ": the upgrade did not deploy the new version")
+            }
+            evidence.append("new version \(reported)")
+        }
+        upgrade.after = after
+        record.upgrade = upgrade
+        if let size = after.databaseSizeBytes, let before = upgrade.before?.databaseSizeBytes {
+            evidence.append("database size \(SizeText.format(before)) → \(SizeText.format(size))")
+        }
+        return StepResult(booted.message + (after.version.map { "; version \($0)" } ?? ""), evidence)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Reads one side of an upgrade: what the app's health says it is, and what the database
+/// holds, taken the way `restore-drill manifest` takes production's (every table's row count,
+/// the money totals and latest invoices the scenario's checks compare, the schema), plus the
+/// database's size and the migrations table.
+enum UpgradeFiguresReader {
+    static func read(_ parameters: ConnectionParameters, scenario: Scenario, migrations: MigrationsTable?) async throws -> UpgradeFigures {
+        let figures = try await ManifestTaker(connection: parameters, checks: scenario.checks).take()
+        let connection = try await PostgresConnection.connect(parameters)
+        defer { connection.close() }
+        let size = try await connection.query("SELECT pg_database_size(current_database())::text").scalar.flatMap { Int64($0) }
+        var applied: [String]?
+        if let migrations {
+            // Ordered by id as the table holds it (numbers as numbers), named `12 customer_name_parts`.
+            let name = migrations.name.map { " || ' ' || \($0.sqlIdentifier)::text" } ?? ""
+            applied = try await connection.query(
+                "SELECT \(migrations.id.sqlIdentifier)::text\(name) FROM \(migrations.table.sqlQualifiedIdentifier) ORDER BY \(migrations.id.sqlIdentifier)"
+            ).rows.compactMap { $0[0] }
+        }
+        return UpgradeFigures(figures: figures, databaseSizeBytes: size, migrations: applied)
+    }
+
+    /// The version the app's health reports, from the JSON key the scenario names.
+    static func version(_ probe: VersionProbe, at address: AppAddress) async throws -> String {
+        let url = address.url(probe.url)
+        let answer = try await HTTPExchange.send("GET", url)
+        guard let object = answer.json as? [String: Any], let value = object[probe.key] else {
+            throw StepFailure(.fail, "GET \(url) answered \(answer.status) without a \"\(probe.key)\" key: the version cannot be read")
+        }
+        return "\(value)"
+    }
+
+    /// Nil when `version` is what was expected, else why not.
+    static func mismatch(_ version: String, expected: String?, side: String) -> String? {
+        guard let expected, version != expected else { return nil }
+        return "the \(side) version's health reports \(version), expected \(expected)"
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+@testable import DrillKit
+import RefStoreKit
+import Testing
+
+/// The post-major-upgrade gate on the local target: RefStore 1.0.0's production dump, the
+/// 2.0.0 migrations run twice on a restored copy, 2.0.0 booted and verified against the
+/// baseline 1.0.0 saw, a test order through it. Each fault a bad upgrade brings is caught by
+/// name; the healthy upgrade passes.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct UpgradeGateTests {
+    struct Fixture {
+        var scratch: ScratchFolder
+        var dump: String
+        var manifest: String
+        var refstore: String
+
+        var key: MasterKeySpec {
+            get throws {
+                let file = scratch.file("master.key")
+                try Data(AppDrillTests.keyA.utf8).write(to: URL(fileURLWithPath: file))
+                return MasterKeySpec(source: .file(file), install: .environment("MASTER_KEY"))
+            }
+        }
+
+        func app(release: String, migrate: [String]? = nil, start: [String]? = nil) -> AppSpec {
+            AppSpec(start: .command(start ?? [refstore, "serve", "--release", release, "--http-port", "{{port}}"]),
+                    migrate: migrate.map { MigrateSpec(command: $0) },
+                    ready: [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", json: ["status": .string("ok")]), timeoutSeconds: 20)],
+                    logsMustNotContain: ["env validation", "schema refused"])
+        }
+
+        /// `migrate` replaces the new version's migration command (a fault script); `start` its start command.
+        func gate(migrate: [String]? = nil, start: [String]? = nil, expectVersion: String = "2.0.0") async throws -> DrillRecord {
+            var scenario = Scenario.testScenario(dump: dump, checks: [
+                .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
+                .money(MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],
+                                      currencyColumn: ColumnReference(table: "orders", column: "currency"), totals: .manifest)),
+                .invoiceSequence(InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest)),
+                AppDrillTests.Fixture.testOrder,
+            ], manifest: manifest, reportDirectory: scratch.path)
+            scenario.masterKey = try key
+            scenario.app = app(release: "1")
+            scenario.upgrade = UpgradeSpec(
+                to: app(release: "2", migrate: migrate ?? [refstore, "migrate", "--release", "2"], start: start),
+                version: VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: expectVersion),
+                migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
+                guardTable: "invoices")
+            let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])
+            return await DrillRunner(scenario: scenario, secrets: secrets).run()
+        }
+
+        /// The real migration, then `sql` through psql: a migration that goes wrong.
+        func faultyMigration(_ sql: String) throws -> [String] {
+            let script = scratch.file("fault-\(UUID().uuidString.prefix(8)).sh")
+            try """
+                #!/bin/sh
+                set -e
+                '\(refstore)' migrate --release 2
+                psql -v ON_ERROR_STOP=1 -q -c "\(sql)"
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+            return [script]
+        }
+    }
+
+    func withFixture(_ body: (Fixture) async throws -> Void) async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        try await withTestPostgres { production in
+            let connection = try await production.connect()
+            _ = try await RefStore.migrate(on: connection)
+            let account = try DrillAccount.fromEnvironment(
+                [DrillAccount.passwordVariable: AppDrillTests.password, DrillAccount.secretVariable: AppDrillTests.secret]) {
+                try MasterKey(bytes: [UInt8](Data(base64Encoded: AppDrillTests.keyA)!))
+            }
+            _ = try await RefStore.seed(on: connection, orders: 300, account: account, endingAt: Date())
+            connection.close()
+            let dump = scratch.file("shop.dump")
+            try await production.dump(to: dump, format: .custom)
+            let checks = [CheckSpec(index: 0, location: SourceLocation(line: 1, column: 1), kind: .invoiceSequence(
+                InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest))),
+                          CheckSpec(index: 1, location: SourceLocation(line: 1, column: 1), kind: .money(
+                MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],
+                               currencyColumn: ColumnReference(table: "orders", column: "currency"), totals: .manifest)))]
+            let manifest = scratch.file("manifest.json")
+            try JSONEncoder.drill.encode(try await ManifestTaker(connection: production.parameters, checks: checks).take())
+                .write(to: URL(fileURLWithPath: manifest))
+            try await body(Fixture(scratch: scratch, dump: dump, manifest: manifest, refstore: try HarnessBinary.path("refstore")))
+        }
+    }
+
+    @Test func aHealthyUpgradePassesWithItsBaselineMigrationsAndTestOrder() async throws {
+        try await withFixture { fixture in
+            let record = try await fixture.gate()
+            #expect(record.verdict == .pass, "\(record.outline)\n\(record.summary)")
+            #expect(record.steps.map(\.id.rawValue) == ["plan", "prepare", "target", "restore", "master_key", "app", "baseline", "migrate", "upgraded_app"])
+            let upgrade = try #require(record.upgrade)
+            #expect(upgrade.before?.version == "1.0.0")
+            #expect(upgrade.after?.version == "2.0.0")
+            #expect(upgrade.applied?.map(\.id) == ["12 customer_name_parts", "13 drop_customer_name"])
+            #expect(upgrade.applied?.allSatisfy { $0.seconds != nil } == true, "RefStore prints each migration's time: \(upgrade.applied ?? [])")
+            #expect(upgrade.secondRunApplied == [])
+            #expect(record.step(.migrate)?.message?.hasSuffix("a second run applied nothing") == true, "\(record.step(.migrate)?.message ?? "")")
+            let kept = try #require(record.checks.first { $0.id == UpgradeChecks.keptID })
+            #expect(kept.verdict == .pass, "\(kept.message ?? "")")
+            let guardCheck = try #require(record.checks.first { $0.id == UpgradeChecks.guardID })
+            #expect(guardCheck.verdict == .pass, "\(guardCheck.message ?? "")")
+            #expect(guardCheck.message?.contains("is immutable") == true, "the guard's own words: \(guardCheck.message ?? "")")
+            let order = try #require(record.checks.first { $0.kind == "test_order" })
+            #expect(order.verdict == .pass, "the new version takes an order numbered latest + 1: \(order.message ?? "")")
+        }
+    }
+
+    @Test func eachFaultyUpgradeIsCaughtByName() async throws {
+        try await withFixture { fixture in
+            let faults: [(String, [String]?, [String]?, String, (DrillRecord) -> String?)] = [
+                ("loses rows", try fixture.faultyMigration("ALTER TABLE invoices DISABLE TRIGGER USER; DELETE FROM order_lines WHERE id % 10 = 0; ALTER TABLE invoices ENABLE TRIGGER USER"), nil,
+                 "the upgrade lost or changed data: public.order_lines:", { $0.checks.first { $0.id == UpgradeChecks.keptID }?.message }),
+                ("turns money into a float", try fixture.faultyMigration("ALTER TABLE orders ALTER COLUMN total_cents TYPE double precision"), nil,
+                 "double precision", { $0.checks.first { $0.kind == "money" }?.message }),
+                ("drops the immutability trigger", try fixture.faultyMigration("DROP TRIGGER invoices_immutable ON invoices"), nil,
+                 "the immutability guard on invoices no longer fires: a DELETE of a row went through", { $0.checks.first { $0.id == UpgradeChecks.guardID }?.message }),
+                ("is not idempotent", try fixture.faultyMigration("INSERT INTO schema_migrations (version, name) SELECT coalesce(max(version), 0) + 1, 'again' FROM schema_migrations"), nil,
+                 "the migrations are not idempotent", { $0.step(.migrate)?.message }),
+                ("resets an invoice counter", try fixture.faultyMigration("UPDATE invoice_counters SET next_value = 1"), nil,
+                 "latest", { $0.checks.first { $0.kind == "test_order" }?.message }),
+                ("never becomes healthy", nil, ["/bin/sh", "-c", "echo 'refstore 2.0.0: cannot start' >&2; exit 1"],
+                 "", { $0.step(.upgradedApp)?.message }),
+                ("still reports the old version", nil, [fixture.refstore, "serve", "--release", "1", "--http-port", "{{port}}"],
+                 "", { $0.step(.upgradedApp)?.message }),
+            ]
+            for (name, migrate, start, words, message) in faults {
+                let record = try await fixture.gate(migrate: migrate, start: start)
+                #expect(record.verdict != .pass, "\(name): \(record.outline)")
+                let text = message(record) ?? "(none)"
+                #expect(words.isEmpty || text.contains(words), "\(name): \(text)\n\(record.outline)")
+                #expect(record.teardown?.leftovers == [], "\(name)")
+            }
+        }
+    }
+}
