@@ -94,7 +94,7 @@ import Testing
         try await withFixture { fixture in
             let record = try await fixture.gate()
             #expect(record.verdict == .pass, "\(record.outline)\n\(record.summary)")
-            #expect(record.steps.map(\.id.rawValue) == ["plan", "prepare", "target", "restore", "master_key", "app", "baseline", "migrate", "upgraded_app"])
+            #expect(record.steps.map(\.id.rawValue) == ["plan", "prepare", "target", "restore", "master_key", "app", "baseline", "migrate", "upgraded_app", "rollback"])
             let upgrade = try #require(record.upgrade)
             #expect(upgrade.before?.version == "1.0.0")
             #expect(upgrade.after?.version == "2.0.0")
@@ -109,6 +109,29 @@ import Testing
             #expect(guardCheck.message?.contains("is immutable") == true, "the guard's own words: \(guardCheck.message ?? "")")
             let order = try #require(record.checks.first { $0.kind == "test_order" })
             #expect(order.verdict == .pass, "the new version takes an order numbered latest + 1: \(order.message ?? "")")
+
+            // The way back: a fresh restore of the same backup, 1.0.0 on it, timed on its own.
+            let rollback = try #require(upgrade.rollback)
+            #expect(rollback.verdict == .pass, "\(rollback.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" })")
+            #expect(rollback.steps.map(\.id.rawValue) == ["prepare", "target", "restore", "master_key", "app", "rollback_version"])
+            #expect(rollback.steps.last?.message == "version 1.0.0")
+            #expect((rollback.rtoSeconds ?? 0) > 0)
+            #expect(rollback.teardown?.leftovers == [])
+            #expect(record.step(.rollback)?.message?.hasPrefix("the current version 1.0.0 is back on a fresh restore of the pre-upgrade backup in ") == true,
+                    "\(record.step(.rollback)?.message ?? "")")
+        }
+    }
+
+    @Test func aPreUpgradeBackupThatDoesNotRestoreFailsTheGateBeforeAnyMigration() async throws {
+        try await withFixture { fixture in
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture.dump))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: fixture.dump))
+            let record = try await fixture.gate()
+            #expect(record.verdict != .pass)
+            #expect(record.step(.restore)?.verdict == .fail || record.step(.prepare)?.verdict != .pass, "\(record.outline)")
+            #expect(record.step(.migrate)?.verdict == .skipped, "no migration runs on a backup that did not restore: \(record.outline)")
+            #expect(record.step(.rollback) == nil, "no way back to rehearse from a backup that does not restore")
+            #expect(record.teardown?.leftovers == [])
         }
     }
 

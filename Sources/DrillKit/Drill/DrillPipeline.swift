@@ -7,6 +7,8 @@ struct DrillPipeline: Sendable {
     var checksNeed: StepID = .restore
     var checks: any CheckPhase
     var audits: [any DrillAudit] = []
+    /// The upgrade gate's way back, rehearsed on its own target after the forward one is gone.
+    var rollback: RollbackRehearsal?
 
     static func standard(for scenario: Scenario, target: any DrillTarget) -> DrillPipeline {
         var steps: [any DrillStep] = [PlanStep()]
@@ -26,6 +28,7 @@ struct DrillPipeline: Sendable {
         // The gate: a baseline through the current version, the new version's migrations
         // (twice), the new version booted; the checks then judge the upgraded copy.
         steps += [BaselineStep(spec: upgrade), MigrateStep(spec: upgrade), UpgradedAppStep(spec: upgrade)]
-        return DrillPipeline(steps: steps, checks: UpgradeChecks(spec: upgrade), audits: audits)
+        return DrillPipeline(steps: steps, checks: UpgradeChecks(spec: upgrade), audits: audits,
+                             rollback: upgrade.rollback ? scenario.app.map { RollbackRehearsal(spec: upgrade, app: $0) } : nil)
     }
 }

@@ -13,24 +13,29 @@ public final class DrillRunner: Sendable {
     let secrets: SecretStore
     /// Each run gets its own target (what it created is per run) and the pipeline for it.
     let makeTarget: @Sendable () -> any DrillTarget
+    /// The upgrade gate's second throwaway, for the way back.
+    let makeRollbackTarget: @Sendable () -> any DrillTarget
     let makePipeline: @Sendable (any DrillTarget) -> DrillPipeline
 
     public convenience init(scenario: Scenario, runId: String = RunID.make(), observer: any DrillObserver = SilentObserver(),
                             interruption: Interruption = Interruption(), secrets: SecretStore = SecretStore()) {
         self.init(scenario: scenario, runId: runId, observer: observer, interruption: interruption, secrets: secrets,
                   target: { DrillTargets.make(for: scenario, runId: runId, secrets: secrets) },
+                  rollbackTarget: { DrillTargets.make(for: scenario, runId: runId + "-back", secrets: secrets) },
                   pipeline: { DrillPipeline.standard(for: scenario, target: $0) })
     }
 
     /// Any target and pipeline: the tests' fake target and scripted steps.
     init(scenario: Scenario, runId: String, observer: any DrillObserver, interruption: Interruption, secrets: SecretStore,
-         target: @escaping @Sendable () -> any DrillTarget, pipeline: @escaping @Sendable (any DrillTarget) -> DrillPipeline) {
+         target: @escaping @Sendable () -> any DrillTarget, rollbackTarget: (@Sendable () -> any DrillTarget)? = nil,
+         pipeline: @escaping @Sendable (any DrillTarget) -> DrillPipeline) {
         self.scenario = scenario
         self.runId = runId
         self.observer = observer
         self.interruption = interruption
         self.secrets = secrets
         self.makeTarget = target
+        self.makeRollbackTarget = rollbackTarget ?? target
         self.makePipeline = pipeline
     }
 
@@ -83,6 +88,11 @@ public final class DrillRunner: Sendable {
         }
         state.stoppedAt = ContinuousClock.now
         await TeardownStep().run(drill, &state, &record)
+        // The way back starts from the backup, so it is rehearsed whenever the backup restored,
+        // and most of all when the upgrade failed.
+        if let rollback = pipeline.rollback, restored, drill.stopReason == nil {
+            finish(await rollback.run(drill, target: makeRollbackTarget(), &record), &record, observed: false)
+        }
         ObjectiveJudge.judge(scenario, state, &record)
 
         record.finishedAt = Date()
@@ -131,9 +141,9 @@ public final class DrillRunner: Sendable {
     }
 
     /// Records a finished step.
-    private func finish(_ step: StepRecord, _ record: inout DrillRecord) {
+    private func finish(_ step: StepRecord, _ record: inout DrillRecord, observed: Bool = true) {
         record.steps.append(step)
-        observer.stepFinished(step)
+        if observed { observer.stepFinished(step) }
     }
 
     /// The checks run only on a database that restored, and not once the drill is stopping;
