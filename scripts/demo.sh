@@ -11,17 +11,21 @@
 #      RESTORE_DRILL_SIGNING_KEY_FILE), check them with verify-report and show the history.
 # With --compose, step 4 runs Scenarios/sovecom-monthly.yml instead: the same drill in a
 # throwaway docker compose project (an engine is started and the images built if needed).
-# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose]
+# With --upgrade, step 4 is the upgrade gate, Scenarios/sovecom-upgrade-local.yml: RefStore
+# 1.0.0 to 2.0.0 rehearsed on the restored copy, and the way back.
+# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose | --upgrade]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 size=small
 compose=false
+upgrade=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=${2:?--size needs tiny, small, medium or large}; shift 2 ;;
     --compose) compose=true; shift ;;
-    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose)" >&2; exit 2 ;;
+    --upgrade) upgrade=true; shift ;;
+    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose, --upgrade)" >&2; exit 2 ;;
   esac
 done
 source scripts/lib/production.sh
@@ -56,6 +60,8 @@ if $compose; then
   if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
   scripts/build-images.sh
   SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run Scenarios/sovecom-monthly.yml || status=$?
+elif $upgrade; then
+  "$bin/restore-drill" run Scenarios/sovecom-upgrade-local.yml || status=$?
 else
   "$bin/restore-drill" run Scenarios/demo-local.yml || status=$?
 fi

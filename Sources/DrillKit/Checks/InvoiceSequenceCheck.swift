@@ -118,7 +118,7 @@ public struct InvoiceSequenceCheck: DrillCheck {
                 transcript.cannotVerify("the manifest has no latest invoice number for \(numberColumn)")
                 return nil
             }
-            return ExpectedLatest(numbers: numbers, source: "production's last was", owner: "production", fromManifest: true)
+            return ExpectedLatest(numbers: numbers, source: "\(manifest.ownerPossessive) last was", owner: manifest.owner, fromManifest: true)
         case .value(let numbers):
             return ExpectedLatest(numbers: numbers, source: "the scenario expects", owner: "the scenario", fromManifest: false)
         }
@@ -374,11 +374,12 @@ public struct InvoiceSequenceCheck: DrillCheck {
         // The manifest lists every series production had in the same snapshot as the dump,
         // so a series it does not know was invented after the fact; explicit values may name a few.
         if latest.fromManifest {
+            let owner = latest.owner
             for series in summaries where expected[series.key ?? "NULL"] == nil {
                 matches = false
                 let latest = series.latest.map(String.init) ?? "no valid number"
                 transcript.fail(label(series.key) + "\(CheckWording.count(series.invoices, "invoice")) restored "
-                                + "(latest \(latest)), but production reported no invoices in this series")
+                                + "(latest \(latest)), but \(owner) reported no invoices in this series")
                 transcript.observe(subject(series.key, "latest"), expected: "none", actual: latest, ok: false)
             }
         }

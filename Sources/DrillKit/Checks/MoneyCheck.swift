@@ -214,8 +214,8 @@ public struct MoneyCheck: DrillCheck {
                                         + "so there is nothing to compare the money totals with")
                 return nil
             }
-            source = "production reported"
-            owner = "production"
+            source = "\(manifest.owner) reported"
+            owner = manifest.owner
             expectedTotals = manifest.moneyTotals
         case .value(let values):
             source = "the scenario expects"

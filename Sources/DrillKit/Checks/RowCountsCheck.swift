@@ -62,9 +62,9 @@ public struct RowCountsCheck: DrillCheck {
                 transcript.observe(table, expected: "unknown", actual: String(actual), ok: false)
                 continue
             }
-            summaries.append(compare(table: table, actual: actual, expected: wanted, transcript: transcript))
+            summaries.append(compare(table: table, actual: actual, expected: wanted, owner: context.manifest?.owner ?? "production", transcript: transcript))
         }
-        let source = if case .manifest = settings.expect { "production" } else { "the scenario" }
+        let source = if case .manifest = settings.expect { context.manifest?.owner ?? "production" } else { "the scenario" }
         return transcript.outcome(passing: "row counts match \(source): " + summaries.joined(separator: ", "))
     }
 
@@ -97,7 +97,7 @@ public struct RowCountsCheck: DrillCheck {
     }
 
     /// Records the comparison and returns the table's part of the passing summary.
-    private func compare(table: String, actual: Int64, expected: Int64, transcript: CheckTranscript) -> String {
+    private func compare(table: String, actual: Int64, expected: Int64, owner: String, transcript: CheckTranscript) -> String {
         let difference = CheckWording.signedDifference(actual, from: expected)
         let relative = expected == 0 ? (actual == 0 ? 0 : Double.infinity)
             : (Double(actual) - Double(expected)) / Double(expected)
@@ -105,7 +105,7 @@ public struct RowCountsCheck: DrillCheck {
         let expectedText = settings.tolerance.map { "\(expected) ± \(CheckWording.percent($0))" } ?? String(expected)
         transcript.observe(table, expected: expectedText, actual: String(actual), ok: within)
 
-        let reported = if case .manifest = settings.expect { "production reported" } else { "the scenario expects" }
+        let reported = if case .manifest = settings.expect { "\(owner) reported" } else { "the scenario expects" }
         if !within {
             var detail = difference
             if let tolerance = settings.tolerance {

@@ -72,9 +72,9 @@ public struct TestOrderCheck: DrillCheck {
         let expected = latest + 1
         transcript.observe("invoice number (series \(series))", expected: String(expected), actual: String(number), ok: number == expected)
         if number == expected {
-            summary.append("invoice \(series)/\(number) follows production's latest \(latest)")
+            summary.append("invoice \(series)/\(number) follows \(manifest.ownerPossessive) latest \(latest)")
         } else {
-            transcript.fail("the test order's invoice is \(series)/\(number), but production's latest in series \(series) was \(latest): "
+            transcript.fail("the test order's invoice is \(series)/\(number), but \(manifest.ownerPossessive) latest in series \(series) was \(latest): "
                             + "the next gapless number is \(expected)"
                             + (number > expected ? " (the counter is ahead: numbers \(expected)–\(number - 1) would be missing)"
                                                  : " (the counter is behind: \(number) was already issued)"))

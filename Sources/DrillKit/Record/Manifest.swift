@@ -20,6 +20,13 @@ public struct Manifest: Sendable, Codable, Equatable {
     public var dump: DumpFingerprint?
     /// Production's structure in the same snapshot; nil in manifests from before it was recorded.
     public var schema: SchemaFingerprint?
+    /// Who these figures are of, when not production: the upgrade gate's baseline is the
+    /// restored copy as the current version saw it.
+    public var reportedBy: String?
+
+    /// `production`, or who else the figures are of, for the checks' messages.
+    public var owner: String { reportedBy ?? "production" }
+    public var ownerPossessive: String { reportedBy.map { $0 + "'s" } ?? "production's" }
 
     public struct DumpFingerprint: Sendable, Codable, Equatable {
         public var path: String

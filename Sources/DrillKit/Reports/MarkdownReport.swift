@@ -12,17 +12,18 @@ public enum MarkdownReport {
             objectives(record),
             steps(record, timeline: reference?.timelineFileName),
             checks(record),
+            record.upgrade.map(MarkdownUpgrade.section),
             backup(record),
             environment(record),
             teardown(record),
-        ].joined(separator: "\n\n") + "\n"
+        ].compactMap { $0 }.joined(separator: "\n\n") + "\n"
     }
 
     // MARK: - Verdict first
 
     static func header(_ record: DrillRecord) -> String {
         var lines = [
-            "# Restore drill: \(MarkdownText.inline(record.scenarioName))",
+            "# \(record.upgrade == nil ? "Restore drill" : "Upgrade gate"): \(MarkdownText.inline(record.scenarioName))",
             "",
             "**Verdict: \(record.verdict.label)** — \(MarkdownText.inline(DrillHeadline.outcome(of: record)))",
         ]

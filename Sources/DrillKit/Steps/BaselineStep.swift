@@ -38,6 +38,7 @@ struct BaselineStep: DrillStep {
             evidence.append("equals production's manifest (taken \(ISO8601.string(from: production.takenAt, fractional: false)))")
         }
         // From here on the checks compare with what the current version saw: the upgrade must keep it.
+        before.figures.reportedBy = "the pre-upgrade baseline"
         state.manifest = before.figures
         state.upgradeBefore = before
         var upgrade = record.upgrade ?? UpgradeRecord()

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The upgrade gate's section of the Markdown report: both sides, what the migrations did,
+/// whether running them again changed anything, and the way back.
+enum MarkdownUpgrade {
+    static func section(_ upgrade: UpgradeRecord) -> String {
+        var blocks = ["## Upgrade"]
+        let before = upgrade.before, after = upgrade.after
+        var rows: [[String]] = [
+            ["Version", before?.version.map(MarkdownText.inline) ?? "not read", after?.version.map(MarkdownText.inline) ?? "not read"],
+            ["Database size", before?.databaseSizeBytes.map(SizeText.format) ?? "not read", after?.databaseSizeBytes.map(SizeText.format) ?? "not read"],
+            ["Migrations recorded", migrations(before?.migrations), migrations(after?.migrations)],
+        ]
+        let tables = Set((before?.figures.rowCounts.keys).map(Array.init) ?? []).union((after?.figures.rowCounts.keys).map(Array.init) ?? []).sorted()
+        for table in tables {
+            rows.append(["Rows in " + MarkdownText.code(table), count(before?.figures.rowCounts[table]), count(after?.figures.rowCounts[table])])
+        }
+        blocks.append(MarkdownText.table(header: ["", "Before (current version)", "After (new version)"], rows: rows))
+        if let applied = upgrade.applied {
+            let first = upgrade.firstRunSeconds.map { " (first run \(DurationText.format($0)))" } ?? ""
+            blocks.append(applied.isEmpty ? "No migration was applied\(first)."
+                          : "Migrations applied\(first):\n\n" + applied.map { "- " + MarkdownText.code($0.id) + ($0.seconds.map { ", \(DurationText.format($0))" } ?? "") }.joined(separator: "\n"))
+        }
+        if let again = upgrade.secondRunApplied {
+            let time = upgrade.secondRunSeconds.map { " in \(DurationText.format($0))" } ?? ""
+            blocks.append(again.isEmpty ? "**Idempotent**: the second run\(time) applied nothing and changed nothing."
+                          : "**Not idempotent**: the second run\(time) applied " + again.map(MarkdownText.code).joined(separator: ", ") + ".")
+        }
+        if let rollback = upgrade.rollback {
+            let rto = rollback.rtoSeconds.map { ", RTO \(DurationText.format($0))" } ?? ""
+            blocks.append("### The way back: \(rollback.verdict.label)\(rto)\n\n"
+                          + MarkdownText.table(header: ["Step", "Verdict", "Duration", "Message"], rows: rollback.steps.map {
+                              [MarkdownText.code($0.id.rawValue), $0.verdict.label, DurationText.format($0.durationSeconds), MarkdownText.inline($0.message ?? "")]
+                          }))
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
+    private static func migrations(_ ids: [String]?) -> String {
+        guard let ids else { return "not read" }
+        return "\(ids.count)" + (ids.last.map { " (last " + MarkdownText.code($0) + ")" } ?? "")
+    }
+
+    private static func count(_ value: Int64?) -> String { value.map(String.init) ?? "—" }
+}
