@@ -1,0 +1,52 @@
+@testable import DrillKit
+import Testing
+
+/// `upgrade:` read strictly: what the gate needs, and a clear line for what cannot work.
+@Suite struct UpgradeKeysTests {
+    static let app = """
+        app:
+          start: { command: [refstore, serve, --release, "1"] }
+
+        """
+    static let upgrade = """
+        upgrade:
+          to:
+            migrate: { command: [refstore, migrate, --release, "2"] }
+            start: { command: [refstore, serve, --release, "2"] }
+          version: { url: "http://{{api:3000}}/health", from: "1.0.0", to: 2.0.0 }
+          migrations: { table: schema_migrations, id: version, name: name }
+          changed_tables: { customers: "name split in two" }
+          guard: { table: invoices }
+
+        """
+    static let checks = "checks:\n  - sequences: {}\n"
+
+    static func messages(_ yaml: String) -> [String] {
+        ScenarioFixtures.diagnostics(yaml: yaml).map { "\($0.line):\($0.column): \($0.message)" }
+    }
+
+    @Test func readsAGate() throws {
+        let scenario = try ScenarioFixtures.load(yaml: ScenarioFixtures.validPreamble + Self.app + Self.upgrade + Self.checks)
+        let upgrade = try #require(scenario.upgrade)
+        guard case .command(let start) = upgrade.to.start else { Issue.record("not a command"); return }
+        #expect(start == ["refstore", "serve", "--release", "2"])
+        #expect(upgrade.to.migrate?.command == ["refstore", "migrate", "--release", "2"])
+        #expect(upgrade.version?.key == "version" && upgrade.version?.from == "1.0.0" && upgrade.version?.to == "2.0.0")
+        #expect(upgrade.migrations?.name == "name")
+        #expect(upgrade.changedTables.map(\.table) == ["customers"] && upgrade.changedTables.map(\.why) == ["name split in two"])
+        #expect(upgrade.guardTable == "invoices")
+        #expect(upgrade.rollback)
+    }
+
+    @Test func aGateNeedsTheCurrentVersion() {
+        let messages = Self.messages(ScenarioFixtures.validPreamble + Self.upgrade + Self.checks)
+        #expect(messages.count == 1)
+        #expect(messages.first?.contains("upgrade needs app: the version production runs now") == true, "\(messages)")
+    }
+
+    @Test func unknownKeysAreNamedWithTheClosestOne() {
+        let yaml = ScenarioFixtures.validPreamble + Self.app + Self.upgrade.replacingOccurrences(of: "  guard:", with: "  gaurd:") + Self.checks
+        #expect(Self.messages(yaml).first?.contains("unknown key 'gaurd'") == true, "\(Self.messages(yaml))")
+        #expect(ScenarioFixtures.diagnostics(yaml: yaml).first?.suggestion == "guard")
+    }
+}
