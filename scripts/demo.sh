@@ -12,8 +12,9 @@
 # With --compose, step 4 runs Scenarios/sovecom-monthly.yml instead: the same drill in a
 # throwaway docker compose project (an engine is started and the images built if needed).
 # With --upgrade, step 4 is the upgrade gate, Scenarios/sovecom-upgrade-local.yml: RefStore
-# 1.0.0 to 2.0.0 rehearsed on the restored copy, and the way back.
-# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose | --upgrade]
+# 1.0.0 to 2.0.0 rehearsed on the restored copy, and the way back; with --compose as well,
+# Scenarios/sovecom-upgrade.yml (also PostgreSQL 15 to 17).
+# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose] [--upgrade]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -59,7 +60,9 @@ if $compose; then
   export "${engine?}"
   if $stop_engine; then trap 'scripts/docker-engine.sh stop >/dev/null 2>&1' EXIT; fi
   scripts/build-images.sh
-  SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run Scenarios/sovecom-monthly.yml || status=$?
+  scenario=Scenarios/sovecom-monthly.yml
+  if $upgrade; then scenario=Scenarios/sovecom-upgrade.yml; fi
+  SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run "$scenario" || status=$?
 elif $upgrade; then
   "$bin/restore-drill" run Scenarios/sovecom-upgrade-local.yml || status=$?
 else

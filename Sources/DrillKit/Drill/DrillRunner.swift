@@ -20,7 +20,7 @@ public final class DrillRunner: Sendable {
     public convenience init(scenario: Scenario, runId: String = RunID.make(), observer: any DrillObserver = SilentObserver(),
                             interruption: Interruption = Interruption(), secrets: SecretStore = SecretStore()) {
         self.init(scenario: scenario, runId: runId, observer: observer, interruption: interruption, secrets: secrets,
-                  target: { DrillTargets.make(for: scenario, runId: runId, secrets: secrets) },
+                  target: { DrillTargets.make(for: scenario.upgradeForward, runId: runId, secrets: secrets) },
                   rollbackTarget: { DrillTargets.make(for: scenario, runId: runId + "-back", secrets: secrets) },
                   pipeline: { DrillPipeline.standard(for: scenario, target: $0) })
     }

@@ -309,11 +309,16 @@ public struct AppSpec: Sendable {
     public var migrate: MigrateSpec?
     public var ready: [ReadyProbe]
     public var logsMustNotContain: [String]
-    public init(start: AppStart, migrate: MigrateSpec? = nil, ready: [ReadyProbe] = [], logsMustNotContain: [String] = []) {
+    /// Compose: variables the compose file interpolates for this app (`DRILL_APP_IMAGE`: which
+    /// image, so a gate runs the current version's image, then the new one's).
+    public var variables: [String: String]
+    public init(start: AppStart, migrate: MigrateSpec? = nil, ready: [ReadyProbe] = [], logsMustNotContain: [String] = [],
+                variables: [String: String] = [:]) {
         self.start = start
         self.migrate = migrate
         self.ready = ready
         self.logsMustNotContain = logsMustNotContain
+        self.variables = variables
     }
 }
 

@@ -2,13 +2,29 @@ import Yams
 
 extension ScenarioReader {
     func readApp(_ value: ScenarioValue) -> AppSpec? {
-        guard let app = mapping(value, allowed: ["start", "migrate", "ready", "logs"]) else { return nil }
+        guard let app = mapping(value, allowed: ["start", "migrate", "ready", "logs", "variables"]) else { return nil }
         let start = required("start", in: app).flatMap(readAppStart)
         let migrate = app["migrate"].flatMap(readMigrate)
         let ready = app["ready"].flatMap(readReadyProbes) ?? []
         let logs = app["logs"].flatMap(readLogRules) ?? []
-        guard let start else { return nil }
-        return AppSpec(start: start, migrate: migrate, ready: ready, logsMustNotContain: logs)
+        let variables = app["variables"].flatMap(readComposeVariables)
+        guard let start, app["variables"] == nil || variables != nil else { return nil }
+        return AppSpec(start: start, migrate: migrate, ready: ready, logsMustNotContain: logs, variables: variables ?? [:])
+    }
+
+    /// `variables: { DRILL_APP_IMAGE: restore-drill/refstore:2 }`: text values, names as the shell writes them.
+    private func readComposeVariables(_ value: ScenarioValue) -> [String: String]? {
+        guard let entries = dataEntries(value) else { return nil }
+        var variables: [String: String] = [:]
+        for entry in entries {
+            guard entry.key.range(of: #"^[A-Za-z_][A-Za-z0-9_]*$"#, options: .regularExpression) != nil else {
+                report("'\(entry.key)' in \(value.displayPath) is not a variable name: letters, digits and '_'", at: entry.value.entryLocation)
+                return nil
+            }
+            guard let text = scalarText(entry.value, expected: "a text value") else { return nil }
+            variables[entry.key] = text
+        }
+        return variables
     }
 
     /// `services` start compose services; `command` starts a child process (local environments).
@@ -30,6 +46,9 @@ extension ScenarioReader {
                    at: appValue.entryLocation)
         case (.command, .compose):
             report("app.start.command needs environment.kind: local; a compose environment starts app.start.services",
+                   at: appValue.entryLocation)
+        case (.command, .local) where !app.variables.isEmpty:
+            report("app.variables are the compose file's variables and need environment.kind: compose; a local app takes its settings on its command line",
                    at: appValue.entryLocation)
         default:
             break

@@ -1,18 +1,19 @@
 extension ScenarioReader {
     /// `upgrade: { to: { migrate, start, ready }, version, migrations, changed_tables, guard, rollback }`.
     func readUpgrade(_ value: ScenarioValue) -> UpgradeSpec? {
-        guard let upgrade = mapping(value, allowed: ["to", "version", "migrations", "changed_tables", "guard", "rollback"]) else { return nil }
+        guard let upgrade = mapping(value, allowed: ["to", "version", "migrations", "changed_tables", "guard", "rollback", "database_image"]) else { return nil }
         let to = required("to", in: upgrade).flatMap(readApp)
         let version = upgrade["version"].flatMap(readVersionProbe)
         let migrations = upgrade["migrations"].flatMap(readMigrationsTable)
         let changed = upgrade["changed_tables"].flatMap(readChangedTables)
         let guardTable = upgrade["guard"].flatMap(readGuard)
         let rollback = upgrade["rollback"].flatMap(boolean)
-        let problems = [("version", version == nil), ("migrations", migrations == nil), ("changed_tables", changed == nil),
+        let databaseImage = upgrade["database_image"].flatMap(string)
+        let problems = [("database_image", databaseImage == nil), ("version", version == nil), ("migrations", migrations == nil), ("changed_tables", changed == nil),
                         ("guard", guardTable == nil), ("rollback", rollback == nil)]
         guard let to, !problems.contains(where: { upgrade[$0.0] != nil && $0.1 }) else { return nil }
         return UpgradeSpec(to: to, version: version, migrations: migrations, changedTables: changed ?? [],
-                           guardTable: guardTable, rollback: rollback ?? true)
+                           guardTable: guardTable, rollback: rollback ?? true, databaseImage: databaseImage)
     }
 
     private func readVersionProbe(_ value: ScenarioValue) -> VersionProbe? {
@@ -68,5 +69,9 @@ extension ScenarioReader {
                    at: section.entryLocation)
         }
         checkAppFits(upgrade.to, environment: environment, at: section)
+        if upgrade.databaseImage != nil, case .local = environment.target {
+            report("upgrade.database_image needs environment.kind: compose; a local gate restores into this host's PostgreSQL",
+                   at: section.entryLocation)
+        }
     }
 }

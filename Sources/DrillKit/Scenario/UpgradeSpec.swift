@@ -17,9 +17,14 @@ public struct UpgradeSpec: Sendable {
     public var guardTable: String?
     /// Rehearse the way back: a fresh throwaway from the same backup, the current version booted.
     public var rollback: Bool
+    /// Compose: the database image the upgraded stack runs (a PostgreSQL line jump: the
+    /// pre-upgrade dump of 15 restored into 17); the way back keeps the scenario's own.
+    public var databaseImage: String?
 
     public init(to: AppSpec, version: VersionProbe? = nil, migrations: MigrationsTable? = nil,
-                changedTables: [(table: String, why: String)] = [], guardTable: String? = nil, rollback: Bool = true) {
+                changedTables: [(table: String, why: String)] = [], guardTable: String? = nil, rollback: Bool = true,
+                databaseImage: String? = nil) {
+        self.databaseImage = databaseImage
         self.to = to
         self.version = version
         self.migrations = migrations

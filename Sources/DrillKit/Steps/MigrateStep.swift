@@ -64,7 +64,7 @@ struct MigrateStep: DrillStep {
 
     private func runOnce(_ migrate: MigrateSpec, _ drill: DrillContext, _ state: DrillState, name: String) async throws
         -> (command: String, output: CommandOutput, seconds: Double) {
-        let command = try drill.target.migrationCommand(migrate, key: state.masterKey)
+        let command = try drill.target.migrationCommand(migrate, variables: spec.to.variables, key: state.masterKey)
         let clock = ContinuousClock.now
         do {
             let output = try await CommandRunner.run(command)

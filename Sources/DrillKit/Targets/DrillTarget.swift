@@ -43,7 +43,7 @@ protocol DrillTarget: AnyObject, CommandPlace {
 
     /// The upgrade gate's migration run, the way `bootApp` runs `app.migrate`: with the
     /// restored database's connection and the installed key, never the harness's secrets.
-    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command
+    func migrationCommand(_ spec: MigrateSpec, variables: [String: String], key: InstalledMasterKey?) throws -> Command
 
     /// Removes everything the target created and looks again: the evidence is what is still
     /// there. The runner calls it detached from the drill's task, so cancellation never cuts it short.

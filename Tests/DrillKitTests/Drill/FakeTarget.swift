@@ -64,7 +64,7 @@ final class FakeTarget: DrillTarget {
         return BootedApp(address: AppAddress(port: 1), message: "fake app up", evidence: [])
     }
 
-    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command {
+    func migrationCommand(_ spec: MigrateSpec, variables: [String: String], key: InstalledMasterKey?) throws -> Command {
         note("migrationCommand")
         return Command("/bin/true", [])
     }

@@ -11,6 +11,9 @@ final class ComposeDrillTarget: DrillTarget {
     private struct Created {
         var project: ComposeTarget?
         var app: ComposeApp?
+        /// A key file copied into the app containers, and the variables they were created with:
+        /// containers recreated for another image (the gate's new version) need it again.
+        var placedKey: (file: String, path: String, services: [String], variables: [String: String])?
     }
     private let created = Mutex(Created())
 
@@ -130,13 +133,19 @@ final class ComposeDrillTarget: DrillTarget {
         guard !services.isEmpty else {
             throw StepFailure(.error, "master_key.install.file names no service and app.start.services is empty: say which service reads the key")
         }
+        let variables = scenario.app?.variables ?? [:]
+        try await copyKey(file, path: path, into: services, target.project.adding(variables: variables))
+        created.withLock { $0.placedKey = (file, path, services, variables) }
+        return "file \(path) in \(services.joined(separator: ", ")) (docker compose cp)"
+    }
+
+    private func copyKey(_ file: String, path: String, into services: [String], _ project: ComposeProject) async throws {
         do {
-            try await target.project.create(services)
-            for service in services { try await target.project.copy(file, to: service, path: path) }
+            try await project.create(services)
+            for service in services { try await project.copy(file, to: service, path: path) }
         } catch {
             throw StepFailure(.error, "could not place the key in \(services.joined(separator: ", ")): \(error)")
         }
-        return "file \(path) in \(services.joined(separator: ", ")) (docker compose cp)"
     }
 
     /// Migrate in a one-off container, `up --wait` the app services, resolve every
@@ -145,12 +154,18 @@ final class ComposeDrillTarget: DrillTarget {
         guard let target else { throw StepFailure(.error, "no throwaway target to boot the app in") }
         let services = appServices
         guard !services.isEmpty else { throw StepFailure(.error, "app.start.services is empty") }
-        let project = target.project.adding(variables: key?.environment ?? [:])
+        let project = target.project.adding(variables: spec.variables.merging(key?.environment ?? [:]) { $1 })
+        var evidence: [String] = []
+        // Another image recreates the containers, and a key copied into the old ones is gone with them.
+        if let placed = created.withLock({ $0.placedKey }), placed.variables != spec.variables {
+            try await copyKey(placed.file, path: placed.path, into: placed.services, target.project.adding(variables: spec.variables))
+            created.withLock { $0.placedKey?.variables = spec.variables }
+            evidence.append("key file \(placed.path) copied again into the recreated \(placed.services.joined(separator: ", "))")
+        }
         let app = ComposeApp(project: project, services: services, forbidden: spec.logsMustNotContain)
         created.withLock { $0.app = app }
-        var evidence: [String] = []
         if let migrate = spec.migrate {
-            evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, key: key), secrets: secrets))
+            evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, variables: spec.variables, key: key), secrets: secrets))
         }
         let wait = Int((spec.ready.map(\.timeoutSeconds).max() ?? 120).rounded(.up))
         do {
@@ -205,10 +220,10 @@ final class ComposeDrillTarget: DrillTarget {
     /// A `command` check's program runs inside `service` (`docker compose exec`), or else on
     /// this host with the `PG*` variables of the database's published port.
     /// In a one-off container of the migrate service (default: the first app service), `run --rm`.
-    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command {
+    func migrationCommand(_ spec: MigrateSpec, variables: [String: String], key: InstalledMasterKey?) throws -> Command {
         guard let target else { throw StepFailure(.error, "no throwaway target to migrate") }
         guard let service = spec.service ?? appServices.first else { throw StepFailure(.error, "app.start.services is empty") }
-        return target.project.adding(variables: key?.environment ?? [:]).runOnce(service, spec.command)
+        return target.project.adding(variables: variables.merging(key?.environment ?? [:]) { $1 }).runOnce(service, spec.command)
     }
 
     func checkCommand(_ arguments: [String], service: String?) throws -> Command {

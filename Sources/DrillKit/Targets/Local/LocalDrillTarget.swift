@@ -114,7 +114,7 @@ final class LocalDrillTarget: DrillTarget {
         let folder = scenario.folder
         var evidence: [String] = []
         if let migrate = spec.migrate {
-            evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, key: key), secrets: secrets))
+            evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, variables: [:], key: key), secrets: secrets))
         }
         // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
         let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
@@ -134,7 +134,7 @@ final class LocalDrillTarget: DrillTarget {
         return environment
     }
 
-    func migrationCommand(_ spec: MigrateSpec, key: InstalledMasterKey?) throws -> Command {
+    func migrationCommand(_ spec: MigrateSpec, variables: [String: String], key: InstalledMasterKey?) throws -> Command {
         guard let cluster else { throw StepFailure(.error, "no restored database to migrate") }
         let address = AppAddress(port: 0, masterKeyFile: key?.file)
         let arguments = spec.command.map(address.argument)
