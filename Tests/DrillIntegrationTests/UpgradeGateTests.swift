@@ -14,6 +14,12 @@ import Testing
         var manifest: String
         var refstore: String
 
+        func write(_ name: String, _ text: String) throws -> String {
+            let path = scratch.file(name)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+
         var key: MasterKeySpec {
             get throws {
                 let file = scratch.file("master.key")

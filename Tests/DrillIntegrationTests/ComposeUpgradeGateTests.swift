@@ -1,0 +1,73 @@
+import Foundation
+@testable import DrillKit
+import RefStoreKit
+import Testing
+
+/// The gate on the compose target, as SovEcom upgrades: the pre-upgrade dump of PostgreSQL 15
+/// restored into the 17 image with each RefStore version's own image, and the way back on 15.
+/// The faults a compose upgrade meets on its own: the new image never comes up, or the old
+/// image is still what runs.
+@Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
+       .serialized, .timeLimit(.minutes(10)))
+struct ComposeUpgradeGateTests {
+    static func gate(_ fixture: UpgradeGateTests.Fixture, toImage: String = "restore-drill/refstore:2") async throws -> DrillRecord {
+        var scenario = Scenario.testScenario(dump: fixture.dump, checks: [
+            .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
+            .invoiceSequence(InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest,
+                                                      nextNumberSQL: "SELECT next_value FROM invoice_counters WHERE series = $1")),
+            AppDrillTests.Fixture.testOrder,
+        ], manifest: fixture.manifest, reportDirectory: fixture.scratch.path)
+        scenario.name = "compose-upgrade"
+        scenario.environment = EnvironmentSpec(kind: .compose, compose: ComposeSpec(file: ComposeEngine.composeFile, databaseService: "postgres",
+                                                                                  databaseImage: "restore-drill/postgres:{major}"),
+                                               database: scenario.environment.database)
+        let keyFile = try fixture.write("key-\(RandomToken.hex(bytes: 3))", AppDrillTests.keyA)
+        scenario.masterKey = MasterKeySpec(source: .file(keyFile), install: .file(service: nil, path: "/data/master.key"))
+        let ready = [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", json: ["status": .string("ok")]), timeoutSeconds: 30)]
+        scenario.app = AppSpec(start: .services(["api"]), ready: ready, logsMustNotContain: ["env validation", "schema refused"],
+                               variables: ["DRILL_APP_IMAGE": "restore-drill/refstore:1"])
+        scenario.upgrade = UpgradeSpec(
+            to: AppSpec(start: .services(["api"]), migrate: MigrateSpec(command: ["migrate"], service: "api"), ready: ready,
+                        logsMustNotContain: ["env validation", "schema refused"], variables: ["DRILL_APP_IMAGE": toImage]),
+            version: VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: "2.0.0"),
+            migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
+            guardTable: "invoices", databaseImage: "restore-drill/postgres:17")
+        let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])
+        return await DrillRunner(scenario: scenario, secrets: secrets).run()
+    }
+
+    func expectNothingLeft(_ record: DrillRecord, _ label: String) async {
+        #expect(record.teardown?.leftovers == [], "\(label)")
+        #expect(record.upgrade?.rollback?.teardown?.leftovers ?? [] == [], "\(label)")
+        #expect(await ComposeProject.labelled(ComposeTarget.runLabel + "=" + record.runId).isEmpty, "\(label)")
+        #expect(await ComposeProject.labelled(ComposeTarget.runLabel + "=" + record.runId + "-back").isEmpty, "\(label)")
+    }
+
+    @Test func aHealthyUpgradeAcrossThePostgreSQLLinePassesAndTheWayBackRunsOnTheOldLine() async throws {
+        try await UpgradeGateTests().withFixture { fixture in
+            let record = try await Self.gate(fixture)
+            #expect(record.verdict == .pass, "\(record.outline)\n\(record.summary)")
+            #expect(record.step(.target)?.message?.contains("PostgreSQL 17.") == true, "forward on 17: \(record.step(.target)?.message ?? "")")
+            #expect(record.upgrade?.after?.version == "2.0.0")
+            #expect(record.upgrade?.applied?.map(\.id) == ["12 customer_name_parts", "13 drop_customer_name"])
+            #expect(record.upgrade?.secondRunApplied == [])
+            let back = try #require(record.upgrade?.rollback)
+            #expect(back.verdict == .pass, "\(back.steps.map { "\($0.id): \($0.message ?? "")" })")
+            #expect(back.steps.first { $0.id == .target }?.message?.contains("PostgreSQL 15.") == true, "the way back on 15")
+            await expectNothingLeft(record, "healthy")
+        }
+    }
+
+    @Test func aNewImageThatStillRunsTheOldVersionFailsTheGate() async throws {
+        try await UpgradeGateTests().withFixture { fixture in
+            let record = try await Self.gate(fixture, toImage: "restore-drill/refstore:1")
+            // The 1.0.0 image migrates only to 1.0.0's schema and then reports 1.0.0.
+            #expect(record.verdict == .fail, "\(record.outline)")
+            let failed = record.steps.first { $0.verdict == .fail }
+            #expect(failed?.id == .upgradedApp, "\(record.outline)")
+            #expect(failed?.message?.contains("the new version's health reports 1.0.0, expected 2.0.0") == true, "\(failed?.message ?? "")")
+            #expect(record.upgrade?.rollback?.verdict == .pass, "the way back still works")
+            await expectNothingLeft(record, "old image")
+        }
+    }
+}
