@@ -47,6 +47,31 @@ import Yams
         }
     }
 
+    @Test func aReleaseTagRunsTheUpgradeGateAndTheReleaseWaitsForIt() throws {
+        let workflow = try Self.load(Self.drillWorkflow)
+        let triggers = try #require(Self.mapping(workflow["on"]))
+        let tags = Self.mapping(triggers["push"])?["tags"] as? [Any] ?? []
+        #expect(tags.contains { $0 as? String == "v*" }, "\(tags)")
+        let jobs = try #require(Self.mapping(workflow["jobs"]))
+        let drill = try Self.drillJob(workflow)
+        #expect((drill["if"] as? String ?? "").contains("startsWith(github.ref, 'refs/tags/v')"))
+        let scenario = Self.mapping(drill["env"])?["SCENARIO"] as? String ?? ""
+        #expect(scenario.contains("'Scenarios/sovecom-upgrade.yml'"), "\(scenario)")
+        #expect(FileManager.default.fileExists(atPath: Self.packageRoot.appendingPathComponent("Scenarios/sovecom-upgrade.yml").path))
+        let release = try #require(Self.mapping(jobs["release"]), "no release job")
+        #expect(release["needs"] as? String == "drill", "the release waits for the gate")
+        #expect(release["continue-on-error"] == nil && !(release["if"] as? String ?? "").contains("always()"), "nothing lets the release past a failed gate")
+
+        let gitlab = try Self.load(Self.gitlabPipeline)
+        let gate = try #require(Self.mapping(gitlab["restore-drill"]))
+        let rules = gate["rules"] as? [Any] ?? []
+        let tagRule = try #require(rules.compactMap(Self.mapping).first { ($0["if"] as? String ?? "").contains("$CI_COMMIT_TAG") })
+        #expect(Self.mapping(tagRule["variables"])?["DRILL_SCENARIO"] as? String == "Scenarios/sovecom-upgrade.yml")
+        let gitlabRelease = try #require(Self.mapping(gitlab["release"]), "no GitLab release job")
+        #expect(gitlabRelease["needs"] as? [String] == ["restore-drill"])
+        #expect((gitlab["stages"] as? [String])?.last == "release")
+    }
+
     @Test func theDrillJobRunsOnTheDrillHostWithATimeoutAndMinimalPermissions() throws {
         let workflow = try Self.load(Self.drillWorkflow)
         let topLevel = try #require(Self.mapping(workflow["permissions"]), "no top-level permissions")
