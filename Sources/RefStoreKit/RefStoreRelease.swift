@@ -22,6 +22,15 @@ public enum RefStoreRelease: String, Sendable, CaseIterable {
         }
     }
 
+    /// What the release is made of, like a store's plugin list: 2.0 bumps some versions and
+    /// drops nothing.
+    public var components: [(name: String, version: String)] {
+        switch self {
+        case .one: [("api", "1.0.0"), ("invoices", "1.0.0"), ("totp", "1.0.0")]
+        case .two: [("api", "2.0.0"), ("invoices", "1.1.0"), ("totp", "1.0.0")]
+        }
+    }
+
     /// The schema version this release serves.
     public var schemaVersion: Int { migrations.last?.version ?? 0 }
 }

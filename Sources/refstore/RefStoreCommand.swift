@@ -9,6 +9,6 @@ struct RefStoreCommand: AsyncParsableCommand {
             PGPASSWORD); the flags below override all but the password, which is only ever \
             read from PGPASSWORD (or ~/.pgpass).
             """,
-        subcommands: [MigrateCommand.self, SeedCommand.self, ServeCommand.self]
+        subcommands: [MigrateCommand.self, SeedCommand.self, ServeCommand.self, ComponentsCommand.self]
     )
 }

@@ -36,7 +36,8 @@ import Testing
         }
 
         /// `migrate` replaces the new version's migration command (a fault script); `start` its start command.
-        func gate(migrate: [String]? = nil, start: [String]? = nil, expectVersion: String = "2.0.0") async throws -> DrillRecord {
+        func gate(migrate: [String]? = nil, start: [String]? = nil, expectVersion: String = "2.0.0",
+                  components: [String]? = nil) async throws -> DrillRecord {
             var scenario = Scenario.testScenario(dump: dump, checks: [
                 .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
                 .money(MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],
@@ -51,7 +52,9 @@ import Testing
                 to: app(release: "2", migrate: migrate ?? [refstore, "migrate", "--release", "2"], start: start),
                 version: VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: expectVersion),
                 migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
-                guardTable: "invoices")
+                guardTable: "invoices",
+                commands: [UpgradeCommand(name: "components", run: [refstore, "components", "--release", "1"],
+                                          runUpgraded: components ?? [refstore, "components", "--release", "2"], allow: .versionBumps)])
             let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])
             return await DrillRunner(scenario: scenario, secrets: secrets).run()
         }
@@ -110,6 +113,9 @@ import Testing
             #expect(record.step(.migrate)?.message?.hasSuffix("a second run applied nothing") == true, "\(record.step(.migrate)?.message ?? "")")
             let kept = try #require(record.checks.first { $0.id == UpgradeChecks.keptID })
             #expect(kept.verdict == .pass, "\(kept.message ?? "")")
+            let commands = try #require(record.checks.first { $0.id == UpgradeChecks.commandsID })
+            #expect(commands.message == "components unchanged up to version bumps (api 1.0.0 → api 2.0.0, invoices 1.0.0 → invoices 1.1.0)",
+                    "\(commands.message ?? "")")
             let guardCheck = try #require(record.checks.first { $0.id == UpgradeChecks.guardID })
             #expect(guardCheck.verdict == .pass, "\(guardCheck.message ?? "")")
             #expect(guardCheck.message?.contains("is immutable") == true, "the guard's own words: \(guardCheck.message ?? "")")
@@ -125,6 +131,19 @@ import Testing
             #expect(rollback.teardown?.leftovers == [])
             #expect(record.step(.rollback)?.message?.hasPrefix("the current version 1.0.0 is back on a fresh restore of the pre-upgrade backup in ") == true,
                     "\(record.step(.rollback)?.message ?? "")")
+        }
+    }
+
+    @Test func aCommandWhoseOutputChangedBeyondVersionBumpsFailsTheGate() async throws {
+        try await withFixture { fixture in
+            // A component that went missing in the new version: `totp` is gone from its list.
+            let lister = try fixture.write("components.sh", "#!/bin/sh\nprintf 'api 2.0.0\\ninvoices 1.1.0\\n'\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: lister)
+            let record = try await fixture.gate(components: [lister])
+            let commands = try #require(record.checks.first { $0.id == UpgradeChecks.commandsID })
+            #expect(commands.verdict == .fail)
+            #expect(commands.message == "components changed: line 3 'totp 1.0.0' is gone (more than a version bump)", "\(commands.message ?? "")")
+            #expect(record.verdict == .fail)
         }
     }
 

@@ -29,6 +29,8 @@ public struct UpgradeFigures: Sendable, Codable, Equatable {
     public var databaseSizeBytes: Int64?
     /// The migrations table's ids, in order.
     public var migrations: [String]?
+    /// Each `upgrade.commands` entry's output, by name (redacted, at most 64 KiB).
+    public var commandOutputs: [String: String]?
 
     public init(version: String? = nil, figures: Manifest, databaseSizeBytes: Int64? = nil, migrations: [String]? = nil) {
         self.version = version

@@ -1,7 +1,7 @@
 extension ScenarioReader {
     /// `upgrade: { to: { migrate, start, ready }, version, migrations, changed_tables, guard, rollback }`.
     func readUpgrade(_ value: ScenarioValue) -> UpgradeSpec? {
-        guard let upgrade = mapping(value, allowed: ["to", "version", "migrations", "changed_tables", "guard", "rollback", "database_image"]) else { return nil }
+        guard let upgrade = mapping(value, allowed: ["to", "version", "migrations", "changed_tables", "guard", "rollback", "database_image", "commands"]) else { return nil }
         let to = required("to", in: upgrade).flatMap(readApp)
         let version = upgrade["version"].flatMap(readVersionProbe)
         let migrations = upgrade["migrations"].flatMap(readMigrationsTable)
@@ -9,11 +9,13 @@ extension ScenarioReader {
         let guardTable = upgrade["guard"].flatMap(readGuard)
         let rollback = upgrade["rollback"].flatMap(boolean)
         let databaseImage = upgrade["database_image"].flatMap(string)
-        let problems = [("database_image", databaseImage == nil), ("version", version == nil), ("migrations", migrations == nil), ("changed_tables", changed == nil),
+        let commands = upgrade["commands"].flatMap(readUpgradeCommands)
+        let problems = [("database_image", databaseImage == nil), ("commands", commands == nil), ("version", version == nil), ("migrations", migrations == nil), ("changed_tables", changed == nil),
                         ("guard", guardTable == nil), ("rollback", rollback == nil)]
         guard let to, !problems.contains(where: { upgrade[$0.0] != nil && $0.1 }) else { return nil }
         return UpgradeSpec(to: to, version: version, migrations: migrations, changedTables: changed ?? [],
-                           guardTable: guardTable, rollback: rollback ?? true, databaseImage: databaseImage)
+                           guardTable: guardTable, rollback: rollback ?? true, databaseImage: databaseImage,
+                           commands: commands ?? [])
     }
 
     private func readVersionProbe(_ value: ScenarioValue) -> VersionProbe? {
@@ -24,6 +26,21 @@ extension ScenarioReader {
         let to = probe["to"].flatMap(scalarVersion)
         guard let url else { return nil }
         return VersionProbe(url: url, key: key ?? "version", from: from, to: to)
+    }
+
+    private func readUpgradeCommands(_ value: ScenarioValue) -> [UpgradeCommand]? {
+        guard let elements = list(value) else { return nil }
+        let commands = elements.map { element -> UpgradeCommand? in
+            guard let command = mapping(element, allowed: ["name", "run", "run_upgraded", "service", "allow"]) else { return nil }
+            let name = required("name", in: command).flatMap(string)
+            let run = required("run", in: command).flatMap { stringList($0) }
+            let runUpgraded = command["run_upgraded"].flatMap { stringList($0) }
+            let service = command["service"].flatMap(string)
+            let allow = command["allow"].flatMap { enumeration($0, as: UpgradeCommand.Allowance.self) }
+            guard let name, let run, command["allow"] == nil || allow != nil, command["run_upgraded"] == nil || runUpgraded != nil else { return nil }
+            return UpgradeCommand(name: name, run: run, runUpgraded: runUpgraded, service: service, allow: allow ?? .exact)
+        }
+        return commands.contains { $0 == nil } ? nil : commands.compactMap { $0 }
     }
 
     /// `2.0.0`, or `2` written as a number.

@@ -17,14 +17,17 @@ public struct UpgradeSpec: Sendable {
     public var guardTable: String?
     /// Rehearse the way back: a fresh throwaway from the same backup, the current version booted.
     public var rollback: Bool
+    /// Commands whose output the upgrade must keep (a plugin list), run through each version.
+    public var commands: [UpgradeCommand]
     /// Compose: the database image the upgraded stack runs (a PostgreSQL line jump: the
     /// pre-upgrade dump of 15 restored into 17); the way back keeps the scenario's own.
     public var databaseImage: String?
 
     public init(to: AppSpec, version: VersionProbe? = nil, migrations: MigrationsTable? = nil,
                 changedTables: [(table: String, why: String)] = [], guardTable: String? = nil, rollback: Bool = true,
-                databaseImage: String? = nil) {
+                databaseImage: String? = nil, commands: [UpgradeCommand] = []) {
         self.databaseImage = databaseImage
+        self.commands = commands
         self.to = to
         self.version = version
         self.migrations = migrations
@@ -60,5 +63,34 @@ public struct MigrationsTable: Sendable {
         self.table = table
         self.id = id
         self.name = name
+    }
+}
+
+/// `commands: [{ name, run, service, allow }]`: a program run on the restored copy through the
+/// current version and again through the new one; its output must be the same, or differ only
+/// as `allow` says.
+public struct UpgradeCommand: Sendable {
+    public enum Allowance: String, Sendable, CaseIterable {
+        /// Byte for byte (trailing blank lines aside).
+        case exact
+        /// Dotted version numbers may change (`invoices 1.0.0` → `invoices 1.1.0`); nothing else.
+        case versionBumps = "version_bumps"
+    }
+
+    public var name: String
+    public var run: [String]
+    /// The new version's own invocation, when it differs (a local install's other binary);
+    /// compose runs `run` in the service, whose image is the new one by then.
+    public var runUpgraded: [String]?
+    /// Compose: the service it runs in (`docker compose exec`); local: this host.
+    public var service: String?
+    public var allow: Allowance
+
+    public init(name: String, run: [String], runUpgraded: [String]? = nil, service: String? = nil, allow: Allowance = .exact) {
+        self.name = name
+        self.run = run
+        self.runUpgraded = runUpgraded
+        self.service = service
+        self.allow = allow
     }
 }

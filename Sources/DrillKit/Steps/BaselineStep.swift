@@ -27,6 +27,8 @@ struct BaselineStep: DrillStep {
             }
             evidence.append("current version \(reported)")
         }
+        before.commandOutputs = try await UpgradeCommandOutputs.read(spec.commands, drill, side: "current")
+        if let outputs = before.commandOutputs { evidence.append("outputs of " + outputs.keys.sorted().joined(separator: ", ")) }
         if let migrations = before.migrations { evidence.append("\(migrations.count) migrations recorded, the last \(migrations.last ?? "none")") }
         if let size = before.databaseSizeBytes { evidence.append("database size \(SizeText.format(size))") }
         if let production = state.manifest {

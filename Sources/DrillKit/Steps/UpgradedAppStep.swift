@@ -25,6 +25,7 @@ struct UpgradedAppStep: DrillStep {
         } catch {
             throw StepFailure(.error, "could not read the upgraded database: \(error)")
         }
+        after.commandOutputs = try await UpgradeCommandOutputs.read(spec.commands, drill, side: "new")
         state.upgradeAfter = after
         var upgrade = record.upgrade ?? UpgradeRecord()
         if spec.to.migrate == nil, let applied = MigrateStep.applied(before: upgrade.before?.migrations, after: after.migrations) {

@@ -10,10 +10,15 @@ struct UpgradeChecks: CheckPhase {
 
     static let keptID = "upgrade.kept"
     static let guardID = "upgrade.guard"
+    static let commandsID = "upgrade.commands"
 
     func pending(_ drill: DrillContext) -> [CheckRecord] {
         var records = scenarioChecks.pending(drill)
         records.append(CheckRecord(id: Self.keptID, kind: "upgrade_kept", name: "rows, money totals and latest invoices kept", verdict: .skipped))
+        if !spec.commands.isEmpty {
+            records.append(CheckRecord(id: Self.commandsID, kind: "upgrade_commands",
+                                       name: "outputs kept: " + spec.commands.map(\.name).joined(separator: ", "), verdict: .skipped))
+        }
         if let table = spec.guardTable {
             records.append(CheckRecord(id: Self.guardID, kind: "upgrade_guard", name: "the immutability guard on \(table) fires", verdict: .skipped))
         }
@@ -29,8 +34,16 @@ struct UpgradeChecks: CheckPhase {
         kept.durationSeconds = (ContinuousClock.now - clock).seconds
         drill.observer.checkFinished(kept)
         result.checks.append(kept)
+        var next = count + 1
+        if !spec.commands.isEmpty {
+            var commands = pending[next]
+            (commands.verdict, commands.message, commands.observations) = commandsVerdict(state)
+            drill.observer.checkFinished(commands)
+            result.checks.append(commands)
+            next += 1
+        }
         if spec.guardTable != nil {
-            var guardRecord = pending[count + 1]
+            var guardRecord = pending[next]
             let started = ContinuousClock.now
             let outcome = await GuardProbe.run(spec.guardTable!, drill: drill)
             guardRecord.verdict = outcome.verdict
@@ -41,6 +54,30 @@ struct UpgradeChecks: CheckPhase {
             result.checks.append(guardRecord)
         }
         return result
+    }
+
+    private func commandsVerdict(_ state: DrillState) -> (Verdict, String, [Observation]) {
+        guard let before = state.upgradeBefore?.commandOutputs, let after = state.upgradeAfter?.commandOutputs else {
+            return (.error, "could not compare: the commands' outputs were not read under both versions", [])
+        }
+        var problems: [String] = [], summaries: [String] = [], observations: [Observation] = []
+        for command in spec.commands {
+            guard let old = before[command.name], let new = after[command.name] else {
+                problems.append("\(command.name): no output under one of the versions")
+                continue
+            }
+            let difference = UpgradeCommandOutputs.difference(old, new, allow: command.allow)
+            observations.append(Observation(subject: command.name, expected: command.allow == .exact ? "the same output" : "the same output up to version numbers",
+                                            actual: difference ?? "as expected", ok: difference == nil))
+            if let difference {
+                problems.append("\(command.name) changed: \(difference)" + (command.allow == .exact ? "" : " (more than a version bump)"))
+            } else {
+                let bumps = UpgradeCommandOutputs.bumps(old, new)
+                summaries.append(command.name + (bumps.isEmpty ? " unchanged" : " unchanged up to version bumps (\(bumps.joined(separator: ", ")))"))
+            }
+        }
+        guard problems.isEmpty else { return (.fail, problems.joined(separator: "; "), observations) }
+        return (.pass, summaries.joined(separator: "; "), observations)
     }
 
     private func keptVerdict(_ state: DrillState) -> (Verdict, String, [Observation]) {
