@@ -128,6 +128,7 @@ import Testing
             #expect(rollback.steps.map(\.id.rawValue) == ["prepare", "target", "restore", "master_key", "app", "rollback_version"])
             #expect(rollback.steps.last?.message == "version 1.0.0")
             #expect((rollback.rtoSeconds ?? 0) > 0)
+            #expect(record.summary.contains("; the way back rehearsed in "), "\(record.summary)")
             #expect(rollback.teardown?.leftovers == [])
             #expect(record.step(.rollback)?.message?.hasPrefix("the current version 1.0.0 is back on a fresh restore of the pre-upgrade backup in ") == true,
                     "\(record.step(.rollback)?.message ?? "")")

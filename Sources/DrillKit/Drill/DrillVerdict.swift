@@ -51,6 +51,9 @@ public enum DrillVerdict {
             let relation = objective.verdict == .pass ? "within" : (objective.verdict == .fail ? "over" : "against")
             parts.append("\(objective.name) \(measured) \(relation) \(DurationText.formatObjective(objective.targetSeconds))")
         }
+        if let back = record.upgrade?.rollback, back.verdict == .pass, let rto = back.rtoSeconds {
+            parts.append("the way back rehearsed in \(DurationText.format(rto))")
+        }
         if let teardown = record.teardown, !teardown.leftovers.isEmpty {
             parts.append("teardown left \(teardown.leftovers.joined(separator: "; "))")
         }
