@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var release: ReleaseOption
 
+    @Flag(help: "Apply this release's pending migrations before serving, as apps that migrate at start-up do.")
+    var migrateOnStart = false
+
     func run() async throws {
         let masterKey: MasterKey
         do {
@@ -46,6 +49,16 @@ struct ServeCommand: AsyncParsableCommand {
         // store whose new version refuses the old schema; an unreachable database does not
         // (health says so, and the server serves once it is back).
         if let database = try? await PostgresConnection.connect(parameters) {
+            if migrateOnStart {
+                do {
+                    let applied = try await RefStore.migrate(on: database, to: release.release)
+                    print(applied.isEmpty ? "migrations: nothing to apply" : "migrations: applied " + applied.map(\.identifier).joined(separator: ", "))
+                } catch {
+                    database.close()
+                    FileHandle.standardError.write(Data("migrations failed at start-up: \(error)\n".utf8))
+                    throw ExitCode(1)
+                }
+            }
             let refusal = try? await RefStore.schemaRefusal(on: database, for: release.release)
             database.close()
             if let refusal {

@@ -10,7 +10,8 @@ import Testing
 @Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
        .serialized, .timeLimit(.minutes(10)))
 struct ComposeUpgradeGateTests {
-    static func gate(_ fixture: UpgradeGateTests.Fixture, toImage: String = "restore-drill/refstore:2") async throws -> DrillRecord {
+    static func gate(_ fixture: UpgradeGateTests.Fixture, toImage: String = "restore-drill/refstore:2",
+                     composeFile: String = ComposeEngine.composeFile, migrate: MigrateSpec = MigrateSpec(command: ["migrate"], service: "api")) async throws -> DrillRecord {
         var scenario = Scenario.testScenario(dump: fixture.dump, checks: [
             .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
             .invoiceSequence(InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest,
@@ -18,7 +19,7 @@ struct ComposeUpgradeGateTests {
             AppDrillTests.Fixture.testOrder,
         ], manifest: fixture.manifest, reportDirectory: fixture.scratch.path)
         scenario.name = "compose-upgrade"
-        scenario.environment = EnvironmentSpec(kind: .compose, compose: ComposeSpec(file: ComposeEngine.composeFile, databaseService: "postgres",
+        scenario.environment = EnvironmentSpec(kind: .compose, compose: ComposeSpec(file: composeFile, databaseService: "postgres",
                                                                                   databaseImage: "restore-drill/postgres:{major}"),
                                                database: scenario.environment.database)
         let keyFile = try fixture.write("key-\(RandomToken.hex(bytes: 3))", AppDrillTests.keyA)
@@ -27,7 +28,7 @@ struct ComposeUpgradeGateTests {
         scenario.app = AppSpec(start: .services(["api"]), ready: ready, logsMustNotContain: ["env validation", "schema refused"],
                                variables: ["DRILL_APP_IMAGE": "restore-drill/refstore:1"])
         scenario.upgrade = UpgradeSpec(
-            to: AppSpec(start: .services(["api"]), migrate: MigrateSpec(command: ["migrate"], service: "api"), ready: ready,
+            to: AppSpec(start: .services(["api"]), migrate: migrate, ready: ready,
                         logsMustNotContain: ["env validation", "schema refused"], variables: ["DRILL_APP_IMAGE": toImage]),
             version: VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: "2.0.0"),
             migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
@@ -55,6 +56,46 @@ struct ComposeUpgradeGateTests {
             #expect(back.verdict == .pass, "\(back.steps.map { "\($0.id): \($0.message ?? "")" })")
             #expect(back.steps.first { $0.id == .target }?.message?.contains("PostgreSQL 15.") == true, "the way back on 15")
             await expectNothingLeft(record, "healthy")
+        }
+    }
+
+    /// The stack with a `migrator` service of the new image whose entrypoint is a shell, so a
+    /// test can follow the real migrations with a fault, inside the one-off container.
+    static func stackWithMigrator(in scratch: ScratchFolder) throws -> String {
+        try ComposeFaultTests.composeFile(in: scratch, "migrator.yml") {
+            $0.replacingOccurrences(of: "\nvolumes:\n", with: """
+
+                  migrator:
+                    image: ${DRILL_APP_IMAGE:-restore-drill/refstore:local}
+                    entrypoint: ["/bin/sh", "-c"]
+                    environment: *database
+                    depends_on:
+                      postgres: { condition: service_healthy }
+
+                volumes:
+
+                """)
+        }
+    }
+
+    @Test func faultyMigrationsInTheNewImageAreCaughtByName() async throws {
+        try await UpgradeGateTests().withFixture { fixture in
+            let stack = try Self.stackWithMigrator(in: fixture.scratch)
+            let faults: [(String, String, String, (DrillRecord) -> String?)] = [
+                ("drops the immutability trigger", "DROP TRIGGER IF EXISTS invoices_immutable ON invoices",
+                 "the immutability guard on invoices no longer fires", { $0.checks.first { $0.id == UpgradeChecks.guardID }?.message }),
+                ("loses rows", "ALTER TABLE invoices DISABLE TRIGGER USER; DELETE FROM order_lines WHERE id % 10 = 0; ALTER TABLE invoices ENABLE TRIGGER USER",
+                 "the upgrade lost or changed data: public.order_lines:", { $0.checks.first { $0.id == UpgradeChecks.keptID }?.message }),
+                ("is not idempotent", "INSERT INTO schema_migrations (version, name) SELECT max(version) + 1, 'again' FROM schema_migrations",
+                 "the migrations are not idempotent", { $0.step(.migrate)?.message }),
+            ]
+            for (name, sql, words, message) in faults {
+                let script = "refstore migrate && psql -v ON_ERROR_STOP=1 -q -c \"\(sql)\""
+                let record = try await Self.gate(fixture, composeFile: stack, migrate: MigrateSpec(command: [script], service: "migrator"))
+                #expect(record.verdict == .fail, "\(name): \(record.outline)")
+                #expect(message(record)?.contains(words) == true, "\(name): \(message(record) ?? "(none)")\n\(record.outline)")
+                await expectNothingLeft(record, name)
+            }
         }
     }
 

@@ -76,6 +76,8 @@ public protocol DrillCheck: Sendable {
     var recoveryAssertion: PITRAssertion? { get }
     /// True for a check that compares with this scenario's earlier good drills.
     var readsPastDrills: Bool { get }
+    /// True for a check that needs the restored catalog's fingerprint the phase reads.
+    var readsRestoredSchema: Bool { get }
     func run(in context: CheckContext) async -> CheckOutcome
 }
 
@@ -87,6 +89,7 @@ extension DrillCheck {
     public var manifestNeeds: [ManifestNeed] { [] }
     public var recoveryAssertion: PITRAssertion? { nil }
     public var readsPastDrills: Bool { false }
+    public var readsRestoredSchema: Bool { false }
 }
 
 /// A figure production reports when the backup is taken, beyond the row counts every manifest holds.

@@ -14,6 +14,7 @@ public struct SchemaCheck: DrillCheck {
     }
 
     public var readsPastDrills: Bool { true }
+    public var readsRestoredSchema: Bool { true }
 
     public var displayName: String {
         "schema" + (settings.schemas.isEmpty ? "" : ": " + settings.schemas.joined(separator: ", "))

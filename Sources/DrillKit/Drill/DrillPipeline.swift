@@ -28,7 +28,8 @@ struct DrillPipeline: Sendable {
         // The gate: a baseline through the current version, the new version's migrations
         // (twice), the new version booted; the checks then judge the upgraded copy.
         steps += [BaselineStep(spec: upgrade), MigrateStep(spec: upgrade), UpgradedAppStep(spec: upgrade)]
-        return DrillPipeline(steps: steps, checks: UpgradeChecks(spec: upgrade), audits: audits,
+        // Checks judge the upgraded copy, so they need the new version up; the way back needs only the backup.
+        return DrillPipeline(steps: steps, checksNeed: .upgradedApp, checks: UpgradeChecks(spec: upgrade), audits: audits,
                              rollback: upgrade.rollback ? scenario.app.map { RollbackRehearsal(spec: upgrade, app: $0) } : nil)
     }
 }

@@ -80,7 +80,7 @@ public final class DrillRunner: Sendable {
             previous = result
         }
         let restored = record.steps.first { $0.id == pipeline.checksNeed }?.verdict == .pass
-        await runChecks(pipeline.checks, drill, &state, &record, restored: restored)
+        await runChecks(pipeline.checks, drill, &state, &record, restored: restored, need: pipeline.checksNeed)
         if restored {
             for audit in pipeline.audits {
                 if let problem = audit.problem(drill) { finish(problem, &record) }
@@ -90,7 +90,8 @@ public final class DrillRunner: Sendable {
         await TeardownStep().run(drill, &state, &record)
         // The way back starts from the backup, so it is rehearsed whenever the backup restored,
         // and most of all when the upgrade failed.
-        if let rollback = pipeline.rollback, restored, drill.stopReason == nil {
+        let backupRestored = record.steps.first { $0.id == .restore }?.verdict == .pass
+        if let rollback = pipeline.rollback, backupRestored, drill.stopReason == nil {
             finish(await rollback.run(drill, target: makeRollbackTarget(), &record), &record, observed: false)
         }
         ObjectiveJudge.judge(scenario, state, &record)
@@ -149,9 +150,9 @@ public final class DrillRunner: Sendable {
     /// The checks run only on a database that restored, and not once the drill is stopping;
     /// otherwise each is recorded as skipped, with the reason. The RTO clock stops after them.
     private func runChecks(_ checks: any CheckPhase, _ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord,
-                           restored: Bool) async {
+                           restored: Bool, need: StepID) async {
         let pending = checks.pending(drill)
-        let skipReason = drill.stopReason.map { "skipped: interrupted by \($0)" } ?? (restored ? nil : "skipped: the restore did not pass")
+        let skipReason = drill.stopReason.map { "skipped: interrupted by \($0)" } ?? (restored ? nil : "skipped: the \(need) step did not pass")
         if let skipReason {
             record.checks = pending.map { check in
                 var skipped = check

@@ -18,9 +18,9 @@ struct ScenarioChecks: CheckPhase {
         // prints it (a command, an app answer) may end before the check that reads it starts.
         for reference in drill.scenario.runnableChecks.flatMap(\.secretsRead) { _ = try? drill.secrets.value(of: reference) }
         let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name)
-        // Before any check: a check may add to the catalog (amcheck's extension), and the
-        // record keeps the structure the restore produced.
-        let schema = await Self.readSchema(parameters)
+        // Beside the read-only checks and before any that writes: those may add to the catalog
+        // (amcheck's extension), and the record keeps the structure the restore produced.
+        let schema = Task { await Self.readSchema(parameters) }
         let context = Inputs(parameters: parameters,
                              manifest: state.manifest,
                              sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
@@ -51,11 +51,12 @@ struct ScenarioChecks: CheckPhase {
                 if next < reading.count { startNext() }
             }
         }
+        _ = await schema.value
         for index in writing.sorted() {
             results[index] = await Self.runCheck(specs[index], results[index], context, drill)
             drill.observer.checkFinished(results[index])
         }
-        return CheckPhaseResult(checks: results, schema: try? schema.get())
+        return CheckPhaseResult(checks: results, schema: try? await schema.value.get())
     }
 
     /// The restored catalog's fingerprint, or why it could not be read (a schema check says so).
@@ -79,7 +80,7 @@ struct ScenarioChecks: CheckPhase {
         var masterKey: [UInt8]?
         var dataCutoff: (at: Date, basis: String)?
         var pastDrills: PastDrills
-        var restoredSchema: Result<SchemaFingerprint, SchemaReadFailure>
+        var restoredSchema: Task<Result<SchemaFingerprint, SchemaReadFailure>, Never>
     }
 
     private static func runCheck(_ spec: CheckSpec, _ start: CheckRecord, _ inputs: Inputs, _ drill: DrillContext) async -> CheckRecord {
@@ -103,7 +104,7 @@ struct ScenarioChecks: CheckPhase {
             context.commands = drill.target
             context.dataCutoff = inputs.dataCutoff
             context.pastDrills = inputs.pastDrills
-            context.restoredSchema = inputs.restoredSchema
+            if check.readsRestoredSchema { context.restoredSchema = await inputs.restoredSchema.value }
             outcome = await check.run(in: context)
             connection.close()
         } catch {

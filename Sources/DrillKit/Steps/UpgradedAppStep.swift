@@ -12,7 +12,13 @@ struct UpgradedAppStep: DrillStep {
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
         var app = spec.to
         app.migrate = nil // run by the migrate step, twice; an app without one migrates itself as it starts
-        let booted = try await drill.target.bootApp(app, key: state.masterKey)
+        var booted: BootedApp
+        do {
+            booted = try await drill.target.bootApp(app, key: state.masterKey)
+        } catch let failure as StepFailure where failure.verdict == .error && drill.stopReason == nil {
+            // The current version came up on this very copy: a new one that does not is the upgrade's fault.
+            throw StepFailure(.fail, "the new version did not come up on the migrated copy: " + failure.message, findings: failure.findings)
+        }
         state.appAddress = booted.address
         state.appReady = true
         var evidence = booted.evidence
@@ -31,6 +37,26 @@ struct UpgradedAppStep: DrillStep {
         if spec.to.migrate == nil, let applied = MigrateStep.applied(before: upgrade.before?.migrations, after: after.migrations) {
             upgrade.applied = applied.map { AppliedMigrationRecord(id: $0) }
             evidence.append("applied at start-up: " + (applied.isEmpty ? "none" : applied.joined(separator: ", ")))
+            // An app that migrates itself is restarted once: the second start must apply nothing.
+            let stopped = await drill.target.stopApp()
+            evidence += stopped.actions
+            let again = try await drill.target.bootApp(app, key: state.masterKey)
+            state.appAddress = again.address
+            let restarted: [String]?
+            do {
+                restarted = try await UpgradeFiguresReader.read(parameters, scenario: drill.scenario, migrations: spec.migrations).migrations
+            } catch {
+                throw StepFailure(.error, "could not read the migrations table after the restart: \(error)")
+            }
+            let second = MigrateStep.applied(before: after.migrations, after: restarted) ?? []
+            upgrade.secondRunApplied = second
+            record.upgrade = upgrade
+            guard second.isEmpty else {
+                throw StepFailure(.fail, "the migrations are not idempotent: restarting the new version applied \(second.joined(separator: ", ")) again")
+            }
+            evidence.append("restarted: applied nothing the second time")
+            after.migrations = restarted
+            booted = again
         }
         if let version = spec.version {
             let reported = try await UpgradeFiguresReader.version(version, at: booted.address)

@@ -85,7 +85,7 @@ import Testing
         }
         let restored = index > Self.order.firstIndex(of: .restore)!
         #expect(record.checks.map(\.verdict) == (restored ? [.pass, .pass] : [.skipped, .skipped]))
-        if !restored { #expect(record.checks.allSatisfy { $0.message == "skipped: the restore did not pass" }) }
+        if !restored { #expect(record.checks.allSatisfy { $0.message == "skipped: the restore step did not pass" }) }
         #expect(record.verdict == .fail)
         #expect(record.exitCode == 1)
         #expect(record.summary == "The \(failing) step failed: \(ScriptedBehavior.failure).")
