@@ -15,6 +15,22 @@ enum MarkdownUpgrade {
         for table in tables {
             rows.append(["Rows in " + MarkdownText.code(table), count(before?.figures.rowCounts[table]), count(after?.figures.rowCounts[table])])
         }
+        let columns = Set((before?.figures.moneyTotals.keys).map(Array.init) ?? []).union((after?.figures.moneyTotals.keys).map(Array.init) ?? []).sorted()
+        for column in columns {
+            let currencies = Set(before?.figures.moneyTotals[column]?.keys.map { $0 } ?? []).union(after?.figures.moneyTotals[column]?.keys.map { $0 } ?? []).sorted()
+            for currency in currencies {
+                let label = "Total of " + MarkdownText.code(column) + (currency == "*" ? "" : " in \(MarkdownText.inline(currency))") + " (cents)"
+                rows.append([label, count(before?.figures.moneyTotals[column]?[currency]), count(after?.figures.moneyTotals[column]?[currency])])
+            }
+        }
+        let invoices = Set((before?.figures.invoiceLatest.keys).map(Array.init) ?? []).union((after?.figures.invoiceLatest.keys).map(Array.init) ?? []).sorted()
+        for column in invoices {
+            let series = Set(before?.figures.invoiceLatest[column]?.keys.map { $0 } ?? []).union(after?.figures.invoiceLatest[column]?.keys.map { $0 } ?? []).sorted()
+            for name in series {
+                let label = "Latest " + MarkdownText.code(column) + (name.isEmpty ? "" : " in series \(MarkdownText.inline(name))")
+                rows.append([label, count(before?.figures.invoiceLatest[column]?[name]), count(after?.figures.invoiceLatest[column]?[name])])
+            }
+        }
         blocks.append(MarkdownText.table(header: ["", "Before (current version)", "After (new version)"], rows: rows))
         if let applied = upgrade.applied {
             let first = upgrade.firstRunSeconds.map { " (first run \(DurationText.format($0)))" } ?? ""
