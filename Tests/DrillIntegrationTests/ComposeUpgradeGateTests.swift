@@ -11,9 +11,12 @@ import Testing
        .serialized, .timeLimit(.minutes(10)))
 struct ComposeUpgradeGateTests {
     static func gate(_ fixture: UpgradeGateTests.Fixture, toImage: String = "restore-drill/refstore:2",
-                     composeFile: String = ComposeEngine.composeFile, migrate: MigrateSpec = MigrateSpec(command: ["migrate"], service: "api")) async throws -> DrillRecord {
+                     composeFile: String = ComposeEngine.composeFile, migrate: MigrateSpec = MigrateSpec(command: ["migrate"], service: "api"),
+                     toReady: [ReadyProbe]? = nil) async throws -> DrillRecord {
         var scenario = Scenario.testScenario(dump: fixture.dump, checks: [
             .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
+            .money(MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],
+                                  currencyColumn: ColumnReference(table: "orders", column: "currency"), totals: .manifest)),
             .invoiceSequence(InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest,
                                                       nextNumberSQL: "SELECT next_value FROM invoice_counters WHERE series = $1")),
             AppDrillTests.Fixture.testOrder,
@@ -28,7 +31,7 @@ struct ComposeUpgradeGateTests {
         scenario.app = AppSpec(start: .services(["api"]), ready: ready, logsMustNotContain: ["env validation", "schema refused"],
                                variables: ["DRILL_APP_IMAGE": "restore-drill/refstore:1"])
         scenario.upgrade = UpgradeSpec(
-            to: AppSpec(start: .services(["api"]), migrate: migrate, ready: ready,
+            to: AppSpec(start: .services(["api"]), migrate: migrate, ready: toReady ?? ready,
                         logsMustNotContain: ["env validation", "schema refused"], variables: ["DRILL_APP_IMAGE": toImage]),
             version: VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: "2.0.0"),
             migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
@@ -88,6 +91,10 @@ struct ComposeUpgradeGateTests {
                  "the upgrade lost or changed data: public.order_lines:", { $0.checks.first { $0.id == UpgradeChecks.keptID }?.message }),
                 ("is not idempotent", "INSERT INTO schema_migrations (version, name) SELECT max(version) + 1, 'again' FROM schema_migrations",
                  "the migrations are not idempotent", { $0.step(.migrate)?.message }),
+                ("turns money into a float", "ALTER TABLE orders ALTER COLUMN total_cents TYPE double precision",
+                 "double precision", { $0.checks.first { $0.kind == "money" }?.message }),
+                ("resets an invoice counter", "UPDATE invoice_counters SET next_value = 1",
+                 "invoices_series_number_key", { $0.checks.first { $0.kind == "test_order" }?.message }),
             ]
             for (name, sql, words, message) in faults {
                 let script = "refstore migrate && psql -v ON_ERROR_STOP=1 -q -c \"\(sql)\""
@@ -96,6 +103,27 @@ struct ComposeUpgradeGateTests {
                 #expect(message(record)?.contains(words) == true, "\(name): \(message(record) ?? "(none)")\n\(record.outline)")
                 await expectNothingLeft(record, name)
             }
+        }
+    }
+
+    @Test func aNewVersionThatNeverBecomesHealthyAndABackupThatDoesNotRestoreFailTheGate() async throws {
+        try await UpgradeGateTests().withFixture { fixture in
+            // Its health never answers what the scenario waits for.
+            let sick = [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", json: ["status": .string("never")]), timeoutSeconds: 4)]
+            let missing = try await Self.gate(fixture, toReady: sick)
+            #expect(missing.verdict == .fail, "\(missing.outline)")
+            #expect(missing.step(.upgradedApp)?.message?.hasPrefix("the new version did not come up on the migrated copy: ") == true,
+                    "\(missing.step(.upgradedApp)?.message ?? "")")
+            #expect(missing.checks.allSatisfy { $0.verdict == .skipped }, "no check judges a version that did not come up")
+            await expectNothingLeft(missing, "never healthy")
+
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture.dump))
+            try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: fixture.dump))
+            let broken = try await Self.gate(fixture)
+            #expect(broken.verdict != .pass)
+            #expect(broken.step(.migrate)?.verdict == .skipped, "no migration runs on a backup that did not restore: \(broken.outline)")
+            #expect(broken.step(.rollback) == nil)
+            await expectNothingLeft(broken, "truncated dump")
         }
     }
 
