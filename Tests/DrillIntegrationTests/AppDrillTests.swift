@@ -21,11 +21,7 @@ import Testing
         /// The same data, but the invoice counter 4 ahead of the last invoice (restored from another moment).
         var counterAheadDump: String
 
-        func write(_ name: String, _ text: String) throws -> String {
-            let path = scratch.file(name)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
+        func write(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
 
         func run(_ arguments: [String]) async throws -> String {
             let output = try await CommandRunner.run(Command(arguments[0], Array(arguments.dropFirst())))

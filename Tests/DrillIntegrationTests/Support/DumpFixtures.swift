@@ -13,6 +13,13 @@ struct ScratchFolder: Sendable {
 
     func file(_ name: String) -> String { path + "/" + name }
 
+    /// Writes `text` to `name` in the folder and returns its path.
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
