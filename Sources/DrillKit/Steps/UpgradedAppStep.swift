@@ -16,8 +16,10 @@ struct UpgradedAppStep: DrillStep {
         do {
             booted = try await drill.target.bootApp(app, key: state.masterKey)
         } catch let failure as StepFailure where failure.verdict == .error && drill.stopReason == nil {
-            // The current version came up on this very copy: a new one that does not is the upgrade's fault.
-            throw StepFailure(.fail, "the new version did not come up on the migrated copy: " + failure.message, findings: failure.findings)
+            // The current version came up on this very copy with this very key: a new one that does
+            // not is the upgrade's fault, and the boot's usual hint about the key would mislead.
+            let message = failure.message.replacingOccurrences(of: "; " + AppBoot.keyHint, with: "")
+            throw StepFailure(.fail, "the new version did not come up on the migrated copy: " + message, findings: failure.findings)
         }
         state.appAddress = booted.address
         state.appReady = true
@@ -42,9 +44,12 @@ struct UpgradedAppStep: DrillStep {
             evidence += stopped.actions
             let again = try await drill.target.bootApp(app, key: state.masterKey)
             state.appAddress = again.address
-            let restarted: [String]?
+            var restarted: [String]?
             do {
-                restarted = try await UpgradeFiguresReader.read(parameters, scenario: drill.scenario, migrations: spec.migrations).migrations
+                // Only the migrations table: the figures were read once, after the first start.
+                let connection = try await PostgresConnection.connect(parameters)
+                defer { connection.close() }
+                if let table = spec.migrations { restarted = try await UpgradeFiguresReader.migrations(table, on: connection) }
             } catch {
                 throw StepFailure(.error, "could not read the migrations table after the restart: \(error)")
             }

@@ -11,14 +11,17 @@ enum UpgradeFiguresReader {
         defer { connection.close() }
         let size = try await connection.query("SELECT pg_database_size(current_database())::text").scalar.flatMap { Int64($0) }
         var applied: [String]?
-        if let migrations {
-            // Ordered by id as the table holds it (numbers as numbers), named `12 customer_name_parts`.
-            let name = migrations.name.map { " || ' ' || \($0.sqlIdentifier)::text" } ?? ""
-            applied = try await connection.query(
-                "SELECT \(migrations.id.sqlIdentifier)::text\(name) FROM \(migrations.table.sqlQualifiedIdentifier) ORDER BY \(migrations.id.sqlIdentifier)"
-            ).rows.compactMap { $0[0] }
-        }
+        if let migrations { applied = try await Self.migrations(migrations, on: connection) }
         return UpgradeFigures(figures: figures, databaseSizeBytes: size, migrations: applied)
+    }
+
+    /// The migrations table's rows, ordered by id as the table holds it (numbers as numbers),
+    /// each named `12 customer_name_parts`.
+    static func migrations(_ table: MigrationsTable, on connection: PostgresConnection) async throws -> [String] {
+        let name = table.name.map { " || ' ' || \($0.sqlIdentifier)::text" } ?? ""
+        return try await connection.query(
+            "SELECT \(table.id.sqlIdentifier)::text\(name) FROM \(table.table.sqlQualifiedIdentifier) ORDER BY \(table.id.sqlIdentifier)"
+        ).rows.compactMap { $0[0] }
     }
 
     /// The version the app's health reports, from the JSON key the scenario names.
