@@ -95,10 +95,12 @@ public struct SchemaCheck: DrillCheck {
     /// The fingerprint to compare with and how to name it; nil when there is none (said
     /// through the transcript when the scenario asked for one that is not there).
     private func reference(in context: CheckContext, _ transcript: CheckTranscript) -> (SchemaFingerprint, String)? {
-        let manifestSchema = context.manifest?.schema.map { ($0, "production's schema in the manifest (taken \(ISO8601.string(from: context.manifest!.takenAt, fractional: false)))") }
-        let lastGood = context.pastDrills?.good.first { $0.schema != nil }.map {
-            ($0.schema!, "the last good drill's schema (\(ISO8601.day($0.startedAt)), run \($0.runId))")
+        let manifestSchema = context.manifest.flatMap { manifest in
+            manifest.schema.map { ($0, "production's schema in the manifest (taken \(ISO8601.string(from: manifest.takenAt, fractional: false)))") }
         }
+        let lastGood = context.pastDrills?.good.lazy.compactMap { drill in
+            drill.schema.map { ($0, "the last good drill's schema (\(ISO8601.day(drill.startedAt)), run \(drill.runId))") }
+        }.first
         if settings.against != .manifest, manifestSchema == nil || settings.against == .lastGoodDrill, let problem = context.pastDrills?.problem {
             transcript.cannotVerify("the earlier drills to compare with could not be read: \(problem)")
             return nil
