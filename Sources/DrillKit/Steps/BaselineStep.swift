@@ -9,15 +9,7 @@ struct BaselineStep: DrillStep {
     let spec: UpgradeSpec
 
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
-        guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
-            throw StepFailure(.error, "no restored database to take the baseline of")
-        }
-        var before: UpgradeFigures
-        do {
-            before = try await UpgradeFiguresReader.read(parameters, scenario: drill.scenario, migrations: spec.migrations)
-        } catch {
-            throw StepFailure(.error, "could not read the baseline: \(error)")
-        }
+        var before = try await UpgradeFiguresReader.read("the baseline", in: drill, migrations: spec.migrations)
         var evidence = ["\(before.figures.rowCounts.count) tables, \(before.figures.rowCounts.values.reduce(0, +)) rows"]
         if let version = spec.version, let address = state.appAddress {
             let reported = try await UpgradeFiguresReader.version(version, at: address)

@@ -15,17 +15,14 @@ struct MigrateStep: DrillStep {
         guard let migrate = spec.to.migrate else {
             return StepResult("the new version migrates itself when it starts: what it applied is read after it boots", evidence)
         }
-        guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
-            throw StepFailure(.error, "no restored database to migrate")
-        }
         let before = record.upgrade?.before?.migrations
         let first = try await runOnce(migrate, drill, state, name: "the first run")
         evidence.append("first run: \(drill.secrets.redact(first.command)) (\(first.output.statusDescription), \(DurationText.format(first.seconds)))")
         guard first.output.succeeded else {
             throw StepFailure(.fail, "the migrations failed (\(first.output.statusDescription)); their last lines:\n" + quote(first.output, drill))
         }
-        let afterFirst = try await figures(parameters, drill)
-        let applied = Self.applied(before: before, after: afterFirst.migrations)
+        let afterFirst = try await UpgradeFiguresReader.read("the migrated database", in: drill, migrations: spec.migrations)
+        let applied = MigrationHistory.applied(before: before, after: afterFirst.migrations)
         let output = first.output.standardOutput + first.output.standardError
         var upgrade = record.upgrade ?? UpgradeRecord()
         upgrade.applied = applied?.map { AppliedMigrationRecord(id: $0, seconds: Self.seconds(of: $0, in: output)) }
@@ -43,19 +40,12 @@ struct MigrateStep: DrillStep {
             throw StepFailure(.fail, "the migrations are not idempotent: the second run failed (\(second.output.statusDescription)); its last lines:\n"
                               + quote(second.output, drill))
         }
-        let afterSecond = try await figures(parameters, drill)
-        let again = Self.applied(before: afterFirst.migrations, after: afterSecond.migrations) ?? []
-        upgrade.secondRunApplied = again
+        let afterSecond = try await UpgradeFiguresReader.read("the migrated database", in: drill, migrations: spec.migrations)
+        upgrade.secondRunApplied = MigrationHistory.applied(before: afterFirst.migrations, after: afterSecond.migrations) ?? []
         record.upgrade = upgrade
-        var changes = UpgradeComparison.differences(from: afterFirst.figures, to: afterSecond.figures, tables: Array(afterFirst.figures.rowCounts.keys))
-        if let one = afterFirst.figures.schema, let two = afterSecond.figures.schema {
-            let difference = SchemaDifference(reference: one, restored: two)
-            changes += difference.missing.map { "dropped \($0.object.described)" } + difference.added.map { "added \($0.object.described)" }
-                + difference.changed.map { "changed \($0.reference.described)" }
-        }
-        guard again.isEmpty, changes.isEmpty else {
-            let what = (again.isEmpty ? [] : ["applied \(again.joined(separator: ", ")) again"]) + changes
-            throw StepFailure(.fail, "the migrations are not idempotent: the second run " + what.prefix(5).joined(separator: "; "))
+        let changes = SecondRun.changes(first: afterFirst, second: afterSecond)
+        guard changes.isEmpty else {
+            throw StepFailure(.fail, "the migrations are not idempotent: the second run " + changes.prefix(5).joined(separator: "; "))
         }
         evidence.append("second run applied nothing and changed nothing")
         let count = upgrade.applied.map { CheckWording.count(Int64($0.count), "migration") } ?? "the migrations"
@@ -74,23 +64,8 @@ struct MigrateStep: DrillStep {
         }
     }
 
-    private func figures(_ parameters: ConnectionParameters, _ drill: DrillContext) async throws -> UpgradeFigures {
-        do {
-            return try await UpgradeFiguresReader.read(parameters, scenario: drill.scenario, migrations: spec.migrations)
-        } catch {
-            throw StepFailure(.error, "could not read the migrated database: \(error)")
-        }
-    }
-
     private func quote(_ output: CommandOutput, _ drill: DrillContext) -> String {
         AppBoot.quote((output.standardOutput + output.standardError).split(separator: "\n").map(String.init), secrets: drill.secrets)
-    }
-
-    /// The ids in `after` not in `before`, in order; nil without a migrations table.
-    static func applied(before: [String]?, after: [String]?) -> [String]? {
-        guard let after else { return nil }
-        let known = Set(before ?? [])
-        return after.filter { !known.contains($0) }
     }
 
     /// A migration's time as the runner printed it on the line naming it (`applied

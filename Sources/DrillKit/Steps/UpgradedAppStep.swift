@@ -12,56 +12,34 @@ struct UpgradedAppStep: DrillStep {
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
         var app = spec.to
         app.migrate = nil // run by the migrate step, twice; an app without one migrates itself as it starts
-        var booted: BootedApp
-        do {
-            booted = try await drill.target.bootApp(app, key: state.masterKey)
-        } catch let failure as StepFailure where failure.verdict == .error && drill.stopReason == nil {
-            // The current version came up on this very copy with this very key: a new one that does
-            // not is the upgrade's fault, and the boot's usual hint about the key would mislead.
-            let message = failure.message.replacingOccurrences(of: "; " + AppBoot.keyHint, with: "")
-            throw StepFailure(.fail, "the new version did not come up on the migrated copy: " + message, findings: failure.findings)
-        }
+        var booted = try await bootNewVersion(app, drill, state, failing: "the new version did not come up on the migrated copy: ")
         state.appAddress = booted.address
         state.appReady = true
         var evidence = booted.evidence
-        guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
-            throw StepFailure(.error, "no restored database under the new version")
-        }
-        var after: UpgradeFigures
-        do {
-            after = try await UpgradeFiguresReader.read(parameters, scenario: drill.scenario, migrations: spec.migrations)
-        } catch {
-            throw StepFailure(.error, "could not read the upgraded database: \(error)")
-        }
+        var after = try await UpgradeFiguresReader.read("the upgraded database", in: drill, migrations: spec.migrations)
         after.commandOutputs = try await UpgradeCommandOutputs.read(spec.commands, drill, side: "new")
         state.upgradeAfter = after
         var upgrade = record.upgrade ?? UpgradeRecord()
-        if spec.to.migrate == nil, let applied = MigrateStep.applied(before: upgrade.before?.migrations, after: after.migrations) {
-            upgrade.applied = applied.map { AppliedMigrationRecord(id: $0) }
-            evidence.append("applied at start-up: " + (applied.isEmpty ? "none" : applied.joined(separator: ", ")))
-            // An app that migrates itself is restarted once: the second start must apply nothing.
-            let stopped = await drill.target.stopApp()
-            evidence += stopped.actions
-            let again = try await drill.target.bootApp(app, key: state.masterKey)
-            state.appAddress = again.address
-            var restarted: [String]?
-            do {
-                // Only the migrations table: the figures were read once, after the first start.
-                let connection = try await PostgresConnection.connect(parameters)
-                defer { connection.close() }
-                if let table = spec.migrations { restarted = try await UpgradeFiguresReader.migrations(table, on: connection) }
-            } catch {
-                throw StepFailure(.error, "could not read the migrations table after the restart: \(error)")
-            }
-            let second = MigrateStep.applied(before: after.migrations, after: restarted) ?? []
-            upgrade.secondRunApplied = second
+        if spec.to.migrate == nil {
+            let applied = MigrationHistory.applied(before: upgrade.before?.migrations, after: after.migrations)
+            upgrade.applied = applied?.map { AppliedMigrationRecord(id: $0) }
+            if let applied { evidence.append("applied at start-up: " + (applied.isEmpty ? "none" : applied.joined(separator: ", "))) }
+            // An app that migrates itself is restarted once: the second start must come up,
+            // apply nothing and change nothing, as a second run of a migrate command must.
             record.upgrade = upgrade
-            guard second.isEmpty else {
-                throw StepFailure(.fail, "the migrations are not idempotent: restarting the new version applied \(second.joined(separator: ", ")) again")
+            evidence += await drill.target.stopApp().actions
+            state.appReady = false
+            booted = try await bootNewVersion(app, drill, state, failing: "the migrations are not idempotent: the new version did not come up again when restarted: ")
+            state.appAddress = booted.address
+            state.appReady = true
+            let restarted = try await UpgradeFiguresReader.read("the upgraded database after the restart", in: drill, migrations: spec.migrations)
+            upgrade.secondRunApplied = MigrationHistory.applied(before: after.migrations, after: restarted.migrations)
+            record.upgrade = upgrade
+            let changes = SecondRun.changes(first: after, second: restarted)
+            guard changes.isEmpty else {
+                throw StepFailure(.fail, "the migrations are not idempotent: restarting the new version " + changes.prefix(5).joined(separator: "; "))
             }
-            evidence.append("restarted: applied nothing the second time")
-            after.migrations = restarted
-            booted = again
+            evidence.append("restarted: applied nothing and changed nothing the second time")
         }
         if let version = spec.version {
             let reported = try await UpgradeFiguresReader.version(version, at: booted.address)
@@ -80,5 +58,17 @@ struct UpgradedAppStep: DrillStep {
             evidence.append("database size \(SizeText.format(before)) → \(SizeText.format(size))")
         }
         return StepResult(booted.message + (after.version.map { "; version \($0)" } ?? ""), evidence)
+    }
+
+    /// Boots the new version; one that does not come up on a copy the current version booted
+    /// on, with the same key, is the upgrade's fault, and the boot's usual hint about the key
+    /// would mislead.
+    private func bootNewVersion(_ app: AppSpec, _ drill: DrillContext, _ state: DrillState, failing prefix: String) async throws -> BootedApp {
+        do {
+            return try await drill.target.bootApp(app, key: state.masterKey)
+        } catch let failure as StepFailure where failure.verdict == .error && drill.stopReason == nil {
+            let message = failure.message.replacingOccurrences(of: "; " + AppBoot.keyHint, with: "")
+            throw StepFailure(.fail, prefix + message, findings: failure.findings)
+        }
     }
 }

@@ -88,7 +88,7 @@ struct UpgradeChecks: CheckPhase {
         // The migrations table grows by what the upgrade applied: that is the upgrade, not a loss.
         var changedTables = spec.changedTables
         if let migrations = spec.migrations {
-            let applied = MigrateStep.applied(before: before.migrations, after: after.migrations)?.count ?? 0
+            let applied = MigrationHistory.applied(before: before.migrations, after: after.migrations)?.count ?? 0
             changedTables.append((migrations.table, "the migrations table, \(CheckWording.count(Int64(applied), "migration")) applied"))
         }
         let problems = UpgradeComparison.differences(from: before.figures, to: after.figures, tables: tables, changed: changedTables)

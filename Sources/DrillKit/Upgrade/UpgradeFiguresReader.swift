@@ -15,6 +15,19 @@ enum UpgradeFiguresReader {
         return UpgradeFigures(figures: figures, databaseSizeBytes: size, migrations: applied)
     }
 
+    /// `read` for a step of the gate: the restored database under the target, and a failure to
+    /// read it is the step's error, naming what was being read.
+    static func read(_ what: String, in drill: DrillContext, migrations: MigrationsTable?) async throws -> UpgradeFigures {
+        guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
+            throw StepFailure(.error, "no restored database to read \(what) from")
+        }
+        do {
+            return try await read(parameters, scenario: drill.scenario, migrations: migrations)
+        } catch {
+            throw StepFailure(.error, "could not read \(what): \(error)")
+        }
+    }
+
     /// The migrations table's rows, ordered by id as the table holds it (numbers as numbers),
     /// each named `12 customer_name_parts`.
     static func migrations(_ table: MigrationsTable, on connection: PostgresConnection) async throws -> [String] {
