@@ -189,6 +189,21 @@ import Testing
         }
     }
 
+    @Test func migrationsTheNewVersionAppliesAsItStartsAreNotCreditedToTheMigrateCommand() async throws {
+        try await withFixture { fixture in
+            // As MLflow 3's server does: a migrate command that found nothing to do (here it does
+            // nothing), and a new version that migrates its store as it starts.
+            let record = try await fixture.gate(migrate: ["/bin/true"],
+                                                start: [fixture.refstore, "serve", "--release", "2", "--migrate-on-start", "--http-port", "{{port}}"])
+            #expect(record.verdict == .pass, "\(record.outline)")
+            #expect(record.upgrade?.applied?.isEmpty == true)
+            #expect(record.upgrade?.appliedAtStart == ["12 customer_name_parts", "13 drop_customer_name"])
+            #expect(record.step(.upgradedApp)?.message?.hasSuffix("; it applied 2 migrations as it started, beyond the migrate command") == true,
+                    "\(record.step(.upgradedApp)?.message ?? "")")
+            #expect(record.step(.upgradedApp)?.evidence.contains("restarted: applied nothing and changed nothing the second time") == true)
+        }
+    }
+
     @Test func aPreUpgradeBackupThatDoesNotRestoreFailsTheGateBeforeAnyMigration() async throws {
         try await withFixture { fixture in
             let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture.dump))

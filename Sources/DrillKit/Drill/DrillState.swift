@@ -21,6 +21,8 @@ struct DrillState: Sendable {
     /// The upgrade gate's two sides: through the current version, and under the new one.
     var upgradeBefore: UpgradeFigures?
     var upgradeAfter: UpgradeFigures?
+    /// The migrations table once the migrate command ran, before the new version started.
+    var upgradeMigrations: [String]?
     /// When the drill stopped working on the target (before teardown), for an RTO not met.
     var stoppedAt: ContinuousClock.Instant?
 }

@@ -9,6 +9,12 @@ public struct UpgradeRecord: Sendable, Codable, Equatable {
     public var after: UpgradeFigures?
     /// The migrations the first run applied, in order, each with its time when the runner printed it.
     public var applied: [AppliedMigrationRecord]?
+    /// For a migrations table that keeps only the current revision (Alembic's), the one it held
+    /// before: the steps between are not listed anywhere, so `applied` holds the new head only.
+    public var previousHead: String?
+    /// What the new version applied as it started, beyond what its migrate command applied
+    /// (MLflow's server migrates its store itself, whatever ran before it).
+    public var appliedAtStart: [String]?
     /// What the second run applied: idempotent means none.
     public var secondRunApplied: [String]?
     /// The migration runs' wall times.

@@ -34,8 +34,17 @@ enum MarkdownUpgrade {
         blocks.append(MarkdownText.table(header: ["", "Before (current version)", "After (new version)"], rows: rows))
         if let applied = upgrade.applied {
             let first = upgrade.firstRunSeconds.map { " (first run \(DurationText.format($0)))" } ?? ""
-            blocks.append(applied.isEmpty ? "No migration was applied\(first)."
-                          : "Migrations applied\(first):\n\n" + applied.map { "- " + MarkdownText.code($0.id) + ($0.seconds.map { ", \(DurationText.format($0))" } ?? "") }.joined(separator: "\n"))
+            if let head = upgrade.previousHead, let new = applied.last?.id {
+                blocks.append("The schema moved from revision \(MarkdownText.code(head)) to \(MarkdownText.code(new))\(first). "
+                              + "The migrations table keeps only the current revision, so the steps between are not listed.")
+            } else {
+                blocks.append(applied.isEmpty ? "No migration was applied\(first)."
+                              : "Migrations applied\(first):\n\n" + applied.map { "- " + MarkdownText.code($0.id) + ($0.seconds.map { ", \(DurationText.format($0))" } ?? "") }.joined(separator: "\n"))
+            }
+        }
+        if let atStart = upgrade.appliedAtStart {
+            blocks.append("The new version applied " + atStart.map(MarkdownText.code).joined(separator: ", ")
+                          + " as it started, beyond what its migrate command applied.")
         }
         if let again = upgrade.secondRunApplied {
             let time = upgrade.secondRunSeconds.map { " in \(DurationText.format($0))" } ?? ""

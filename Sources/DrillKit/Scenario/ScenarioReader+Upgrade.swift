@@ -19,13 +19,18 @@ extension ScenarioReader {
     }
 
     private func readVersionProbe(_ value: ScenarioValue) -> VersionProbe? {
-        guard let probe = mapping(value, allowed: ["url", "key", "from", "to"]) else { return nil }
+        guard let probe = mapping(value, allowed: ["url", "key", "body", "from", "to"]) else { return nil }
         let url = required("url", in: probe).flatMap(string)
         let key = probe["key"].flatMap(string)
+        let body = probe["body"].flatMap { enumeration($0, as: VersionProbe.Body.self) }
+        if body == .text, let keyValue = probe["key"] {
+            report("'key' names a JSON key, and 'body: text' reads the whole answer as the version: drop one of them", at: keyValue.problemLocation)
+            return nil
+        }
         let from = probe["from"].flatMap(scalarVersion)
         let to = probe["to"].flatMap(scalarVersion)
-        guard let url else { return nil }
-        return VersionProbe(url: url, key: key ?? "version", from: from, to: to)
+        guard let url, probe["body"] == nil || body != nil else { return nil }
+        return VersionProbe(url: url, key: key ?? "version", body: body ?? .json, from: from, to: to)
     }
 
     private func readUpgradeCommands(_ value: ScenarioValue) -> [UpgradeCommand]? {

@@ -39,14 +39,24 @@ public struct UpgradeSpec: Sendable {
 
 /// `version: { url, key, from, to }`: `GET url` answers JSON whose `key` holds the version.
 public struct VersionProbe: Sendable {
+    /// How the answer carries the version.
+    public enum Body: String, Sendable, CaseIterable {
+        /// A JSON object, the version under `key` (`/health` → `{"version": "2.0.0"}`).
+        case json
+        /// The whole answer, trimmed (`/version` → `2.22.1`, as MLflow's server answers).
+        case text
+    }
+
     public var url: String
     public var key: String
+    public var body: Body
     public var from: String?
     public var to: String?
 
-    public init(url: String, key: String = "version", from: String? = nil, to: String? = nil) {
+    public init(url: String, key: String = "version", body: Body = .json, from: String? = nil, to: String? = nil) {
         self.url = url
         self.key = key
+        self.body = body
         self.from = from
         self.to = to
     }

@@ -26,6 +26,7 @@ struct MigrateStep: DrillStep {
         let output = first.output.standardOutput + first.output.standardError
         var upgrade = record.upgrade ?? UpgradeRecord()
         upgrade.applied = applied?.map { AppliedMigrationRecord(id: $0, seconds: Self.seconds(of: $0, in: output)) }
+        upgrade.previousHead = MigrationHistory.replacedHead(before: before, after: afterFirst.migrations)
         upgrade.firstRunSeconds = first.seconds
         record.upgrade = upgrade
         if let applied = upgrade.applied {
@@ -42,13 +43,14 @@ struct MigrateStep: DrillStep {
         }
         let afterSecond = try await UpgradeFiguresReader.read("the migrated database", in: drill, migrations: spec.migrations)
         upgrade.secondRunApplied = MigrationHistory.applied(before: afterFirst.migrations, after: afterSecond.migrations) ?? []
+        state.upgradeMigrations = afterSecond.migrations
         record.upgrade = upgrade
         let changes = SecondRun.changes(first: afterFirst, second: afterSecond)
         guard changes.isEmpty else {
             throw StepFailure(.fail, "the migrations are not idempotent: the second run " + changes.prefix(5).joined(separator: "; "))
         }
         evidence.append("second run applied nothing and changed nothing")
-        let count = upgrade.applied.map { CheckWording.count(Int64($0.count), "migration") } ?? "the migrations"
+        let count = upgrade.applied.map { MigrationHistory.described(applied: $0.map(\.id), previousHead: upgrade.previousHead) } ?? "the migrations"
         return StepResult("applied \(count) in \(DurationText.format(first.seconds)); a second run applied nothing", evidence)
     }
 

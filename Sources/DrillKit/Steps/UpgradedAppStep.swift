@@ -20,10 +20,20 @@ struct UpgradedAppStep: DrillStep {
         after.commandOutputs = try await UpgradeCommandOutputs.read(spec.commands, drill, side: "new")
         state.upgradeAfter = after
         var upgrade = record.upgrade ?? UpgradeRecord()
-        if spec.to.migrate == nil {
-            let applied = MigrationHistory.applied(before: upgrade.before?.migrations, after: after.migrations)
-            upgrade.applied = applied?.map { AppliedMigrationRecord(id: $0) }
-            if let applied { evidence.append("applied at start-up: " + (applied.isEmpty ? "none" : applied.joined(separator: ", "))) }
+        let migratesItself = spec.to.migrate == nil
+        let reference = migratesItself ? upgrade.before?.migrations : state.upgradeMigrations
+        let atStart = MigrationHistory.applied(before: reference, after: after.migrations)
+        let head = MigrationHistory.replacedHead(before: reference, after: after.migrations)
+        if migratesItself {
+            upgrade.applied = atStart?.map { AppliedMigrationRecord(id: $0) }
+            upgrade.previousHead = head
+            if let atStart { evidence.append("applied at start-up: " + (atStart.isEmpty ? "none" : atStart.joined(separator: ", "))) }
+        } else if let atStart, !atStart.isEmpty {
+            // Not the gate's own doing: the report must not say the command did what the boot did.
+            upgrade.appliedAtStart = atStart
+            evidence.append("applied at start-up, beyond the migrate command: " + MigrationHistory.described(applied: atStart, previousHead: head))
+        }
+        if migratesItself || upgrade.appliedAtStart != nil {
             // An app that migrates itself is restarted once: the second start must come up,
             // apply nothing and change nothing, as a second run of a migrate command must.
             record.upgrade = upgrade
@@ -57,7 +67,8 @@ struct UpgradedAppStep: DrillStep {
         if let size = after.databaseSizeBytes, let before = upgrade.before?.databaseSizeBytes {
             evidence.append("database size \(SizeText.format(before)) → \(SizeText.format(size))")
         }
-        return StepResult(booted.message + (after.version.map { "; version \($0)" } ?? ""), evidence)
+        let startUp = upgrade.appliedAtStart.map { "; it applied \(MigrationHistory.described(applied: $0, previousHead: head)) as it started, beyond the migrate command" } ?? ""
+        return StepResult(booted.message + (after.version.map { "; version \($0)" } ?? "") + startUp, evidence)
     }
 
     /// Boots the new version; one that does not come up on a copy the current version booted

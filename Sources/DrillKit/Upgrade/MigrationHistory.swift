@@ -13,4 +13,18 @@ enum MigrationHistory {
             return false
         }
     }
+
+    /// The revision a table that keeps only the current head (Alembic's `alembic_version`)
+    /// held before, when the upgrade replaced it; nil for a history, which keeps every entry.
+    static func replacedHead(before: [String]?, after: [String]?) -> String? {
+        guard let before, let after, before.count == 1, !after.isEmpty, !after.contains(before[0]) else { return nil }
+        return before[0]
+    }
+
+    /// What the upgrade did to the schema, in a few words: `2 migrations` for a history,
+    /// `revision A → B` for a table that keeps only the head.
+    static func described(applied: [String], previousHead: String?) -> String {
+        if let previousHead, let head = applied.last { return "revision \(previousHead) → \(head)" }
+        return CheckWording.count(Int64(applied.count), "migration")
+    }
 }

@@ -88,8 +88,9 @@ struct UpgradeChecks: CheckPhase {
         // The migrations table grows by what the upgrade applied: that is the upgrade, not a loss.
         var changedTables = spec.changedTables
         if let migrations = spec.migrations {
-            let applied = MigrationHistory.applied(before: before.migrations, after: after.migrations)?.count ?? 0
-            changedTables.append((migrations.table, "the migrations table, \(CheckWording.count(Int64(applied), "migration")) applied"))
+            let applied = MigrationHistory.applied(before: before.migrations, after: after.migrations) ?? []
+            let head = MigrationHistory.replacedHead(before: before.migrations, after: after.migrations)
+            changedTables.append((migrations.table, "the migrations table, \(MigrationHistory.described(applied: applied, previousHead: head)) applied"))
         }
         let problems = UpgradeComparison.differences(from: before.figures, to: after.figures, tables: tables, changed: changedTables)
         let observations = tables.sorted().map { table in
@@ -103,7 +104,8 @@ struct UpgradeChecks: CheckPhase {
                     + (problems.count > 5 ? "; and \(problems.count - 5) more" : ""), observations)
         }
         let changed = changedTables.map { "\($0.table) (\($0.why))" }
-        return (.pass, "every table's rows kept (\(tables.count) tables), money totals and latest invoices equal"
+        let compared = [before.figures.moneyTotals.isEmpty ? nil : "money totals", before.figures.invoiceLatest.isEmpty ? nil : "latest invoices"].compactMap { $0 }
+        return (.pass, "every table's rows kept (\(tables.count) tables)" + (compared.isEmpty ? "" : ", \(compared.joined(separator: " and ")) equal")
                 + (changed.isEmpty ? "" : "; changed as declared: " + changed.joined(separator: ", ")), observations)
     }
 }

@@ -37,10 +37,20 @@ enum UpgradeFiguresReader {
         ).rows.compactMap { $0[0] }
     }
 
-    /// The version the app's health reports, from the JSON key the scenario names.
+    /// The version the app reports: under the JSON key the scenario names, or the whole
+    /// answer for an endpoint that answers the bare version.
     static func version(_ probe: VersionProbe, at address: AppAddress) async throws -> String {
         let url = address.url(probe.url)
         let answer = try await HTTPExchange.send("GET", url)
+        if probe.body == .text {
+            let text = String(decoding: answer.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard answer.status == 200, !text.isEmpty, !text.contains("\n"), text.count <= 64 else {
+                throw StepFailure(.fail, "GET \(url) answered \(answer.status)"
+                                  + (text.isEmpty ? " with nothing" : " with \(text.count > 64 ? "more than a version" : "'\(text.prefix(64))'")")
+                                  + ": the version cannot be read")
+            }
+            return text
+        }
         guard let object = answer.json as? [String: Any], let value = object[probe.key] else {
             throw StepFailure(.fail, "GET \(url) answered \(answer.status) without a \"\(probe.key)\" key: the version cannot be read")
         }

@@ -44,4 +44,23 @@ import Testing
         #expect(markdown.contains("**Not idempotent**: the second run in 0.05s applied `14 again`."), "\(markdown)")
         #expect(!markdown.contains("**Idempotent**"))
     }
+
+    @Test func aTableThatKeepsOnlyTheHeadSaysSoRatherThanCountingOneMigration() {
+        var record = Self.gateRecord()
+        record.upgrade?.previousHead = "0584bdc529eb"
+        record.upgrade?.applied = [AppliedMigrationRecord(id: "dc11669786a5")]
+        let markdown = MarkdownReport.render(record)
+        #expect(markdown.contains("The schema moved from revision `0584bdc529eb` to `dc11669786a5` (first run 0.20s). "
+                                  + "The migrations table keeps only the current revision, so the steps between are not listed."), "\(markdown)")
+        #expect(!markdown.contains("Migrations applied"))
+    }
+
+    @Test func migrationsTheNewVersionAppliedAsItStartedAreNamedApart() {
+        var record = Self.gateRecord()
+        record.upgrade?.applied = []
+        record.upgrade?.appliedAtStart = ["dc11669786a5"]
+        let markdown = MarkdownReport.render(record)
+        #expect(markdown.contains("No migration was applied (first run 0.20s)."), "\(markdown)")
+        #expect(markdown.contains("The new version applied `dc11669786a5` as it started, beyond what its migrate command applied."), "\(markdown)")
+    }
 }

@@ -20,6 +20,13 @@ struct MigrationHistoryTests {
     @Test func aSingleHeadRowNamesTheNewHead() {
         // Alembic's alembic_version holds the current head only: the old one is replaced.
         #expect(MigrationHistory.applied(before: ["0584bdc529eb"], after: ["1b5f0d9ad7c1"]) == ["1b5f0d9ad7c1"])
+        #expect(MigrationHistory.replacedHead(before: ["0584bdc529eb"], after: ["1b5f0d9ad7c1"]) == "0584bdc529eb")
+        #expect(MigrationHistory.described(applied: ["1b5f0d9ad7c1"], previousHead: "0584bdc529eb") == "revision 0584bdc529eb → 1b5f0d9ad7c1")
+        // A history keeps its old entries: never a replaced head, even with one entry before.
+        #expect(MigrationHistory.replacedHead(before: ["1 a"], after: ["1 a", "2 b"]) == nil)
+        #expect(MigrationHistory.replacedHead(before: ["1 a"], after: ["1 a"]) == nil)
+        #expect(MigrationHistory.replacedHead(before: [], after: ["1 a"]) == nil)
+        #expect(MigrationHistory.described(applied: ["2 b", "3 c"], previousHead: nil) == "2 migrations")
     }
 
     @Test func eachMigrationsTimeIsReadFromTheLineNamingIt() {

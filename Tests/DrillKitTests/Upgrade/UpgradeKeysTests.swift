@@ -49,4 +49,18 @@ import Testing
         #expect(Self.messages(yaml).first?.contains("unknown key 'gaurd'") == true, "\(Self.messages(yaml))")
         #expect(ScenarioFixtures.diagnostics(yaml: yaml).first?.suggestion == "guard")
     }
+
+    @Test func aVersionEndpointThatAnswersTheBareVersionIsReadAsText() throws {
+        let text = Self.upgrade.replacingOccurrences(of: #"version: { url: "http://{{api:3000}}/health","#,
+                                                     with: #"version: { url: "http://{{api:5000}}/version", body: text,"#)
+        let scenario = try ScenarioFixtures.load(yaml: ScenarioFixtures.validPreamble + Self.app + text + Self.checks)
+        #expect(scenario.upgrade?.version?.body == .text)
+        #expect(try ScenarioFixtures.load(yaml: ScenarioFixtures.validPreamble + Self.app + Self.upgrade + Self.checks).upgrade?.version?.body == .json)
+
+        let both = text.replacingOccurrences(of: "body: text,", with: "body: text, key: version,")
+        let messages = Self.messages(ScenarioFixtures.validPreamble + Self.app + both + Self.checks)
+        #expect(messages.count == 1 && messages.first?.contains("'key' names a JSON key, and 'body: text' reads the whole answer") == true, "\(messages)")
+        let unknown = Self.messages(ScenarioFixtures.validPreamble + Self.app + text.replacingOccurrences(of: "body: text", with: "body: html") + Self.checks)
+        #expect(unknown.first?.contains("html") == true, "\(unknown)")
+    }
 }
