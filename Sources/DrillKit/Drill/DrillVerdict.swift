@@ -23,7 +23,7 @@ public enum DrillVerdict {
         }
         if let step = record.steps.first(where: { $0.verdict == .error || $0.verdict == .fail }) {
             let word = step.verdict == .error ? "could not be carried out" : "failed"
-            return "The \(step.id) step \(word): \(step.message ?? step.title)."
+            return "The \(step.id) step \(word): \(step.message.map(QuotedOutput.sentence) ?? step.title)."
         }
         let checks = record.checks
         let failed = checks.filter { $0.verdict == .fail }
