@@ -6,6 +6,7 @@ import Foundation
 ///
 /// - `GET /health` → `{"status":"ok","db":"ok","version":…}`; 503 with `"db":"down"` when the
 ///   database cannot be reached.
+/// - `GET /version` → the bare version as text (`2.0.0`), as many apps answer it.
 /// - `POST /auth/login` `{email, password, code}` → 200 `{token}`, or 401 `{"error":"invalid credentials"}`
 ///   whichever factor failed.
 /// - `POST /api/orders` (Bearer token) `{customer_id, currency, lines: [{product_id, quantity}]}`
@@ -39,6 +40,10 @@ public struct RefStoreServer: Sendable {
         let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
         let handlers = Handlers(server: self)
         await server.appendRoute("GET /health") { _ in await handlers.health() }
+        let version = self.version
+        await server.appendRoute("GET /version") { _ in
+            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data((version + "\n").utf8))
+        }
         await server.appendRoute("POST /auth/login") { request in await handlers.login(try await request.bodyData) }
         await server.appendRoute("POST /api/orders") { request in
             let body = try await request.bodyData
