@@ -14,7 +14,7 @@ public struct TOTPLoginCheck: DrillCheck {
 
     public var displayName: String { "TOTP login as \(settings.email)" }
     public var secretsRead: [SecretReference] { [settings.password, settings.secret] }
-    public var urlTemplates: [String] { [settings.url] }
+    public var urlTemplates: [String] { settings.urlTemplates }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
@@ -22,6 +22,7 @@ public struct TOTPLoginCheck: DrillCheck {
             transcript.cannotVerify("the app is not running (see the app step), so nobody could log in")
             return transcript.outcome(passing: "")
         }
+        if let flow = settings.flow { return await runFlow(flow, app: app, context: context, transcript: transcript) }
         let answer: AppLogin.Answer
         do {
             answer = try await AppLogin.attempt(url: settings.url, email: settings.email, password: settings.password,
@@ -41,5 +42,25 @@ public struct TOTPLoginCheck: DrillCheck {
             transcript.fail("the login answered \(answer.status), not 200")
         }
         return transcript.outcome(passing: "\(settings.email) logged in with password and TOTP: the master key matches the data")
+    }
+
+    private func runFlow(_ flow: LoginFlowSpec, app: AppAddress, context: CheckContext, transcript: CheckTranscript) async -> CheckOutcome {
+        var run = LoginFlowRun(flow: flow, app: app, secrets: context.secrets)
+        let stop: LoginFlowRun.Stop?
+        do {
+            stop = try await run.run(email: settings.email, password: settings.password, secret: settings.secret)
+        } catch {
+            for exchange in run.exchanges { transcript.observe(exchange.request, expected: exchange.expected, actual: String(exchange.status), ok: exchange.ok) }
+            transcript.cannotVerify(error.description)
+            return transcript.outcome(passing: "")
+        }
+        for exchange in run.exchanges { transcript.observe(exchange.request, expected: exchange.expected, actual: String(exchange.status), ok: exchange.ok) }
+        if let stop {
+            // A refusal of the code itself, after the password was taken: the stored secret did not open.
+            let refused = stop.atCode && (400..<500).contains(stop.status)
+            transcript.fail(stop.problem + (refused ? ": the code from the known-good authenticator was refused; " + AppLogin.refusedExplanation : ""))
+        }
+        return transcript.outcome(passing: "\(settings.email) logged in with password and TOTP through its login flow "
+                                  + "(\(CheckWording.count(Int64(flow.steps.count), "request"))): the master key matches the data")
     }
 }

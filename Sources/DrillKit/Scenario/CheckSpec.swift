@@ -200,16 +200,22 @@ public struct InvoiceSequenceCheckSpec: Sendable {
 }
 
 public struct TOTPLoginCheckSpec: Sendable {
+    /// The one-request login (`POST url` with email, password and code); unused with a flow.
     public var url: String
     public var email: String
     public var password: SecretReference
     public var secret: SecretReference
-    public init(url: String, email: String, password: SecretReference, secret: SecretReference) {
+    /// The requests a real app's login takes, when it is not one request.
+    public var flow: LoginFlowSpec?
+    public init(url: String, email: String, password: SecretReference, secret: SecretReference, flow: LoginFlowSpec? = nil) {
         self.url = url
         self.email = email
         self.password = password
         self.secret = secret
+        self.flow = flow
     }
+
+    public var urlTemplates: [String] { flow.map { $0.steps.map(\.url) } ?? [url] }
 }
 
 /// `test_order`: log in, place an order through the app, and check its invoice number and total.

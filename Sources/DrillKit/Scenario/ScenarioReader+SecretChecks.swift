@@ -3,13 +3,16 @@ extension ScenarioReader {
     static let supportedCiphers = ["aes-256-gcm"]
 
     func readTOTPLogin(_ value: ScenarioValue) -> TOTPLoginCheckSpec? {
-        guard let login = mapping(value, allowed: ["url", "email"], secretSlots: ["password", "secret"]) else { return nil }
-        let url = required("url", in: login).flatMap(string)
+        guard let login = mapping(value, allowed: ["url", "email", "flow"], secretSlots: ["password", "secret"]) else { return nil }
+        // One request (`url`), or the requests a real app's login takes (`flow`).
+        let form = exactlyOne(of: ["url", "flow"], in: login)
+        let url = form == "url" ? login["url"].flatMap(string) : nil
+        let flow = form == "flow" ? login["flow"].flatMap(readLoginFlow) : nil
         let email = required("email", in: login).flatMap(string)
         let password = secretReference("password", in: login)
         let secret = secretReference("secret", in: login)
-        guard let url, let email, let password, let secret else { return nil }
-        return TOTPLoginCheckSpec(url: url, email: email, password: password, secret: secret)
+        guard url != nil || flow != nil, let email, let password, let secret else { return nil }
+        return TOTPLoginCheckSpec(url: url ?? flow?.steps.first?.url ?? "", email: email, password: password, secret: secret, flow: flow)
     }
 
     func readTestOrder(_ value: ScenarioValue) -> TestOrderCheckSpec? {

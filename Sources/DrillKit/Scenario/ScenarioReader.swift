@@ -53,7 +53,7 @@ final class ScenarioReader {
     // MARK: Mappings
 
     /// Words that mark a key as holding a secret, for keys that are unknown anyway.
-    private static let secretWords = ["password", "passwd", "secret", "token", "passphrase", "private_key", "api_key",
+    static let secretWords = ["password", "passwd", "secret", "token", "passphrase", "private_key", "api_key",
                                       "credential"]
 
     /// The mapping's known keys. Reports unknown keys (with the closest allowed one), and

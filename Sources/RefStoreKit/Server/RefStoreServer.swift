@@ -6,6 +6,9 @@ import Foundation
 ///
 /// - `GET /health` → `{"status":"ok","db":"ok","version":…}`; 503 with `"db":"down"` when the
 ///   database cannot be reached.
+/// - `GET /account/login`, `POST /account/login`, `POST /account/two-factor`: the same login
+///   in the shape browser apps take it (CSRF token, redirect, code in a second request); see
+///   FormLogin.swift.
 /// - `GET /version` → the bare version as text (`2.0.0`), as many apps answer it.
 /// - `POST /auth/login` `{email, password, code}` → 200 `{token}`, or 401 `{"error":"invalid credentials"}`
 ///   whichever factor failed.
@@ -20,6 +23,7 @@ public struct RefStoreServer: Sendable {
     let connect: @Sendable () async throws -> PostgresConnection
     let log: @Sendable (String) -> Void
     let sessions = SessionTokens()
+    let challenges = LoginChallenges()
     /// Which release this server is: the version its health reports.
     public let release: RefStoreRelease
     public var version: String { release.version }
@@ -45,6 +49,9 @@ public struct RefStoreServer: Sendable {
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data((version + "\n").utf8))
         }
         await server.appendRoute("POST /auth/login") { request in await handlers.login(try await request.bodyData) }
+        await server.appendRoute("GET /account/login") { _ in await handlers.loginPage() }
+        await server.appendRoute("POST /account/login") { request in await handlers.loginForm(request, try await request.bodyData) }
+        await server.appendRoute("POST /account/two-factor") { request in await handlers.twoFactor(request, try await request.bodyData) }
         await server.appendRoute("POST /api/orders") { request in
             let body = try await request.bodyData
             return await handlers.authorised(request) { await handlers.placeOrder(body) }
@@ -102,37 +109,64 @@ struct Handlers: Sendable {
               let code = request["code"] as? String else {
             return Self.json(.badRequest, ["error": "send JSON with email, password and code"])
         }
+        switch await checkPassword(email: email, password: password) {
+        case .unavailable: return Self.json(.serviceUnavailable, ["error": "database unavailable"])
+        case .refused: return refused
+        case .accepted(let account):
+            guard checkCode(code, for: account) else { return refused }
+            return Self.json(.ok, ["token": await server.sessions.issue(forUser: account.id)])
+        }
+    }
+
+    struct Account: Sendable {
+        var id: Int64
+        var sealedSecret: String
+    }
+
+    enum PasswordCheck {
+        case accepted(Account)
+        case refused
+        case unavailable
+    }
+
+    /// The first factor. Why a login is refused stays in the server's log, where a drill quotes
+    /// it; the client learns nothing.
+    func checkPassword(email: String, password: String) async -> PasswordCheck {
         let row: [String?]
         do {
             guard let found = try await withDatabase({ connection in
                 try await connection.query("SELECT id, password_hash, totp_secret_enc FROM users WHERE email = $1", [email]).rows.first
             }) else {
                 server.log("login refused: no such account")
-                return refused
+                return .refused
             }
             row = found
         } catch {
             server.log("login failed: database error: \(error)")
-            return Self.json(.serviceUnavailable, ["error": "database unavailable"])
+            return .unavailable
         }
         guard let id = row[0].flatMap({ Int64($0) }), let hash = row[1], let sealed = row[2],
               PasswordHash.verify(password, against: hash) else {
             server.log("login refused: wrong password")
-            return refused
+            return .refused
         }
-        // The reason stays in the server's log, where a drill quotes it; the client learns nothing.
+        return .accepted(Account(id: id, sealedSecret: sealed))
+    }
+
+    /// The second factor: the code against the TOTP secret sealed under the master key.
+    func checkCode(_ code: String, for account: Account) -> Bool {
         let secret: String
         do {
-            secret = try SecretBox.open(sealed, with: server.masterKey)
+            secret = try SecretBox.open(account.sealedSecret, with: server.masterKey)
         } catch {
             server.log("login refused: the stored TOTP secret does not decrypt with this master key (\(error))")
-            return refused
+            return false
         }
         guard TOTPVerifier.accepts(code, secret: secret, at: Date()) else {
             server.log("login refused: wrong TOTP code")
-            return refused
+            return false
         }
-        return Self.json(.ok, ["token": await server.sessions.issue(forUser: id)])
+        return true
     }
 
     func authorised(_ request: HTTPRequest, _ body: () async -> HTTPResponse) async -> HTTPResponse {
