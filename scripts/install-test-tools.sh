@@ -8,6 +8,8 @@
 #     (CommonMark + tables renderer), prometheus-client (textfile parser) and check-jsonschema
 #     (GitHub Actions and GitLab CI schemas, bundled, no network at check time), and Pillow
 #     (reads the pixels of the PNG that rsvg-convert drew)
+#   - in the same venv, Flask-Security with its SQLAlchemy models, argon2 and psycopg2: a real
+#     two-factor login for the login-flow tests to drill
 #   - .build-tools/junit-10.xsd: the common JUnit schema (Jenkins xunit-plugin's, MIT), taken
 #     from pytest's source distribution on PyPI, which validates its own JUnit output with it
 # Prints the venv's bin folder on its last line.
@@ -29,7 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 venv=.build-tools/venv
-wanted=(junitparser==3.2.0 markdown-it-py==3.0.0 prometheus-client==0.21.1 check-jsonschema==0.29.4 pillow==11.0.0)
+wanted=(junitparser==3.2.0 markdown-it-py==3.0.0 prometheus-client==0.21.1 check-jsonschema==0.29.4 pillow==11.0.0
+  # The two-factor login nobody here wrote, run as an app by the login-flow tests
+  # (Tests/Apps/flask-security/shop.py): Flask-Security on PostgreSQL.
+  "flask-security[fsqla,mfa]==5.9.2" flask-sqlalchemy==3.1.1 sqlalchemy==2.1.9 argon2-cffi==25.1.0 psycopg2-binary==2.9.13)
 stamp="$venv/.installed-$(printf '%s\n' "${wanted[@]}" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "install-test-tools: creating $venv" >&2

@@ -52,7 +52,7 @@ import Testing
             let refused = try #require(wrongKey.checks.last)
             #expect(refused.verdict == .fail, "\(wrongKey.outline)")
             #expect(refused.message?.hasPrefix("step 3 of the login flow, POST http://127.0.0.1:") == true, "\(refused.message ?? "")")
-            #expect(refused.message?.contains("answered 401, expected 200: the code from the known-good authenticator was refused; "
+            #expect(refused.message?.contains(#"answered 401, expected 200 (it said: {"error":"invalid code"}): the code from the known-good authenticator was refused; "#
                                               + "the master key most likely does not match the data") == true, "\(refused.message ?? "")")
 
             let noCSRF = await fixture.drill(key: keyA, start: start, extraChecks: [Self.check(Self.flow(sendCSRF: false))])

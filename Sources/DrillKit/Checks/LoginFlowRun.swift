@@ -68,8 +68,8 @@ struct LoginFlowRun {
             exchanges.append(Exchange(request: shown, expected: expected, status: answer.status, ok: statusOK))
             let atCode = index == flow.codeStepIndex
             guard statusOK else {
-                return Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status), expected \(expected)",
-                            status: answer.status, atCode: atCode)
+                return Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status), expected \(expected)"
+                            + excerpt(of: answer), status: answer.status, atCode: atCode)
             }
             if let json = step.json, !HTTPExchange(status: answer.status, body: answer.body).matches(json) {
                 return Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status) without "
@@ -85,6 +85,16 @@ struct LoginFlowRun {
             }
         }
         return nil
+    }
+
+    /// What the app said, for the operator: an error answer's JSON, its first 240 characters
+    /// on one line, with everything the flow sent or captured redacted. A success or an HTML
+    /// page is never quoted: either can carry a token the flow did not capture.
+    private func excerpt(of answer: HTTPSession.Answer) -> String {
+        guard answer.status >= 400, answer.json != nil else { return "" }
+        let line = ControlCharacters.singleLine(secrets.redact(answer.text)).trimmingCharacters(in: .whitespaces)
+        guard !line.isEmpty else { return "" }
+        return " (it said: \(line.count > 240 ? line.prefix(240) + "…" : line))"
     }
 
     static func capture(_ source: LoginFlowStep.Source, from answer: HTTPSession.Answer, session: HTTPSession) -> String? {
