@@ -63,4 +63,26 @@ import Testing
             #expect(forbidden.message?.contains("master key") == false, "a refused password step does not blame the key: \(forbidden.message ?? "")")
         }
     }
+
+    /// The order goes through the flow's session: its captured token as Bearer.
+    @Test func aTestOrderPlacedAfterTheFlowTakesTheNextInvoiceNumber() async throws {
+        try await AppDrillTests().withFixture { fixture in
+            let start = [fixture.refstore, "serve", "--http-port", "{{port}}"]
+            let keyA = MasterKeySpec(source: .file(try fixture.write("key-a", AppDrillTests.keyA)), install: .environment("MASTER_KEY"))
+            guard case .testOrder(var order) = AppDrillTests.Fixture.testOrder else { Issue.record("not a test order"); return }
+            order.flow = Self.flow()
+            let record = await fixture.drill(key: keyA, start: start, extraChecks: [.testOrder(order)])
+            let placed = try #require(record.checks.last)
+            #expect(placed.kind == "test_order")
+            #expect(placed.verdict == .pass, "\(record.outline)")
+            #expect(placed.message?.contains("follows production's latest") == true, "\(placed.message ?? "")")
+
+            let keyB = MasterKeySpec(source: .file(try fixture.write("key-b", AppDrillTests.keyB)), install: .environment("MASTER_KEY"))
+            let refused = await fixture.drill(key: keyB, start: start, extraChecks: [.testOrder(order)])
+            let notPlaced = try #require(refused.checks.last)
+            #expect(notPlaced.verdict == .fail, "\(refused.outline)")
+            #expect(notPlaced.message?.hasPrefix("the drill account could not log in to place the order: step 3 of the login flow") == true,
+                    "\(notPlaced.message ?? "")")
+        }
+    }
 }

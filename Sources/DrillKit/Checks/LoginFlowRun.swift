@@ -17,6 +17,13 @@ struct LoginFlowRun {
         var problem: String
         var status: Int
         var atCode: Bool
+
+        /// The problem, and what a refusal of the code itself (a 4xx once the password was
+        /// taken) most likely means.
+        var explanation: String {
+            guard atCode, (400..<500).contains(status) else { return problem }
+            return problem + ": the code from the known-good authenticator was refused; " + AppLogin.refusedExplanation
+        }
     }
 
     let flow: LoginFlowSpec

@@ -55,11 +55,7 @@ public struct TOTPLoginCheck: DrillCheck {
             return transcript.outcome(passing: "")
         }
         for exchange in run.exchanges { transcript.observe(exchange.request, expected: exchange.expected, actual: String(exchange.status), ok: exchange.ok) }
-        if let stop {
-            // A refusal of the code itself, after the password was taken: the stored secret did not open.
-            let refused = stop.atCode && (400..<500).contains(stop.status)
-            transcript.fail(stop.problem + (refused ? ": the code from the known-good authenticator was refused; " + AppLogin.refusedExplanation : ""))
-        }
+        if let stop { transcript.fail(stop.explanation) }
         return transcript.outcome(passing: "\(settings.email) logged in with password and TOTP through its login flow "
                                   + "(\(CheckWording.count(Int64(flow.steps.count), "request"))): the master key matches the data")
     }

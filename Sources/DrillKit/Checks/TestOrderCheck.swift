@@ -18,7 +18,7 @@ public struct TestOrderCheck: DrillCheck {
     public var displayName: String { "place a test order through the app" }
     public var writes: Bool { true }
     public var secretsRead: [SecretReference] { [settings.password, settings.secret] }
-    public var urlTemplates: [String] { [settings.loginURL, settings.ordersURL] }
+    public var urlTemplates: [String] { (settings.flow.map { $0.steps.map(\.url) } ?? [settings.loginURL]) + [settings.ordersURL] }
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
@@ -31,23 +31,12 @@ public struct TestOrderCheck: DrillCheck {
                                     + "but this drill has no manifest (set backup.manifest)")
             return transcript.outcome(passing: "")
         }
-        let login: AppLogin.Answer
-        do {
-            login = try await AppLogin.attempt(url: settings.loginURL, email: settings.email, password: settings.password,
-                                               secret: settings.secret, app: app, secrets: context.secrets)
-        } catch {
-            transcript.cannotVerify(error.description)
-            return transcript.outcome(passing: "")
-        }
-        guard login.status == 200, let token = login.token else {
-            transcript.fail("the drill account could not log in (\(login.status)) to place the order: " + AppLogin.refusedExplanation)
-            return transcript.outcome(passing: "")
-        }
+        guard let client = await logIn(app: app, context: context, transcript: transcript) else { return transcript.outcome(passing: "") }
 
         let ordersURL = app.url(settings.ordersURL)
         let placed: [String: Any]
         do {
-            let answer = try await HTTPExchange.send("POST", ordersURL, json: settings.order, bearer: token)
+            let answer = try await client.send("POST", ordersURL, json: settings.order)
             guard answer.status == 201 || answer.status == 200, let object = answer.json as? [String: Any] else {
                 let body = context.secrets.redact(String(decoding: answer.body.prefix(300), as: UTF8.self))
                 transcript.fail("POST \(ordersURL) answered \(answer.status), not 201: \(body)")
@@ -81,7 +70,7 @@ public struct TestOrderCheck: DrillCheck {
         }
 
         do {
-            let answer = try await HTTPExchange.send("GET", ordersURL + "/\(id)", bearer: token)
+            let answer = try await client.send("GET", ordersURL + "/\(id)")
             let readBack = (answer.json as? [String: Any]).flatMap { Self.integer($0["total_cents"]) }
             transcript.observe("total_cents read back", expected: String(cents), actual: readBack.map(String.init) ?? "none",
                                ok: readBack == cents)
@@ -104,6 +93,37 @@ public struct TestOrderCheck: DrillCheck {
         }
         summary.append("total \(cents) cents round-trips")
         return transcript.outcome(passing: "order \(id) placed; " + summary.joined(separator: "; "))
+    }
+
+    /// The drill account logged in, through the scenario's flow or the one-request login; nil
+    /// (with the transcript told why) when it could not.
+    private func logIn(app: AppAddress, context: CheckContext, transcript: CheckTranscript) async -> AppClient? {
+        if let flow = settings.flow {
+            var run = LoginFlowRun(flow: flow, app: app, secrets: context.secrets)
+            do {
+                if let stop = try await run.run(email: settings.email, password: settings.password, secret: settings.secret) {
+                    transcript.fail("the drill account could not log in to place the order: " + stop.explanation)
+                    return nil
+                }
+            } catch {
+                transcript.cannotVerify(error.description)
+                return nil
+            }
+            return AppClient(session: run.session, bearer: run.captured["token"])
+        }
+        let login: AppLogin.Answer
+        do {
+            login = try await AppLogin.attempt(url: settings.loginURL, email: settings.email, password: settings.password,
+                                               secret: settings.secret, app: app, secrets: context.secrets)
+        } catch {
+            transcript.cannotVerify(error.description)
+            return nil
+        }
+        guard login.status == 200, let token = login.token else {
+            transcript.fail("the drill account could not log in (\(login.status)) to place the order: " + AppLogin.refusedExplanation)
+            return nil
+        }
+        return AppClient(session: HTTPSession(), bearer: token)
     }
 
     private static func integer(_ value: Any?) -> Int64? {

@@ -231,10 +231,14 @@ public struct TestOrderCheckSpec: Sendable {
     public var invoiceNumber: ColumnReference
     /// Reads the stored total of order `$1` from the restored database; optional.
     public var totalSQL: String?
+    /// The requests a real app's login takes; its cookies (and a captured `token`, sent as
+    /// Bearer) carry the order. Replaces `loginURL`'s one-request login.
+    public var flow: LoginFlowSpec?
 
     public init(loginURL: String, ordersURL: String, email: String, password: SecretReference, secret: SecretReference,
                 order: [String: JSONValue], invoiceNumber: ColumnReference = ColumnReference(table: "invoices", column: "number"),
-                totalSQL: String? = nil) {
+                totalSQL: String? = nil, flow: LoginFlowSpec? = nil) {
+        self.flow = flow
         self.loginURL = loginURL
         self.ordersURL = ordersURL
         self.email = email

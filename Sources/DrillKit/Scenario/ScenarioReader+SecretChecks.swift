@@ -16,9 +16,11 @@ extension ScenarioReader {
     }
 
     func readTestOrder(_ value: ScenarioValue) -> TestOrderCheckSpec? {
-        guard let order = mapping(value, allowed: ["login_url", "orders_url", "email", "order", "invoice_number", "total_sql"],
+        guard let order = mapping(value, allowed: ["login_url", "flow", "orders_url", "email", "order", "invoice_number", "total_sql"],
                                   secretSlots: ["password", "secret"]) else { return nil }
-        let loginURL = required("login_url", in: order).flatMap(string)
+        let form = exactlyOne(of: ["login_url", "flow"], in: order)
+        let loginURL = form == "login_url" ? order["login_url"].flatMap(string) : nil
+        let flow = form == "flow" ? order["flow"].flatMap(readLoginFlow) : nil
         let ordersURL = required("orders_url", in: order).flatMap(string)
         let email = required("email", in: order).flatMap(string)
         let password = secretReference("password", in: order)
@@ -26,10 +28,10 @@ extension ScenarioReader {
         let body = required("order", in: order).flatMap(readJSONObject)
         let invoiceNumber = order["invoice_number"].flatMap(readColumnReference)
         let totalSQL = order["total_sql"].flatMap(string)
-        guard let loginURL, let ordersURL, let email, let password, let secret, let body else { return nil }
-        return TestOrderCheckSpec(loginURL: loginURL, ordersURL: ordersURL, email: email, password: password, secret: secret,
+        guard loginURL != nil || flow != nil, let ordersURL, let email, let password, let secret, let body else { return nil }
+        return TestOrderCheckSpec(loginURL: loginURL ?? flow?.steps.first?.url ?? "", ordersURL: ordersURL, email: email, password: password, secret: secret,
                                   order: body, invoiceNumber: invoiceNumber ?? ColumnReference(table: "invoices", column: "number"),
-                                  totalSQL: totalSQL)
+                                  totalSQL: totalSQL, flow: flow)
     }
 
     func readSecretDecrypt(_ value: ScenarioValue) -> SecretDecryptCheckSpec? {

@@ -55,6 +55,24 @@ import Testing
         #expect(login.urlTemplates.count == 3)
     }
 
+    @Test func aTestOrderTakesTheSameFlow() throws {
+        let yaml = ScenarioFixtures.validPreamble + Self.app + """
+            checks:
+              - test_order:
+                  orders_url: "http://{{api:5000}}/api/orders"
+                  email: drill@example.test
+                  password_env: DRILL_PASSWORD
+                  secret_env: DRILL_TOTP_SECRET
+                  order: { customer_id: 1 }
+                  flow:
+            \(Self.twoStep)
+            """
+        let scenario = try ScenarioFixtures.load(yaml: yaml)
+        guard case .testOrder(let order) = scenario.checks.first?.kind else { Issue.record("not a test_order"); return }
+        #expect(order.flow?.steps.count == 3)
+        #expect(order.loginURL == "http://{{api:5000}}/login")
+    }
+
     @Test func aPlaceholderNothingCapturesIsNamedWithTheClosestOne() {
         let yaml = Self.scenario(Self.twoStep.replacingOccurrences(of: #"csrf_token: "{{csrf}}" }"#, with: #"csrf_token: "{{csfr}}" }"#))
         let messages = Self.messages(yaml)
