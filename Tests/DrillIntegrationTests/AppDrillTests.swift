@@ -52,7 +52,8 @@ import Testing
             totalSQL: "SELECT total_cents FROM orders WHERE id = $1"))
 
         func drill(key: MasterKeySpec?, start: [String], ready: [ReadyProbe]? = nil, mustNotContain: [String] = ["env validation"],
-                   dump: String? = nil, extraChecks: [CheckKind] = [], migrate: [String]? = nil) async -> DrillRecord {
+                   dump: String? = nil, extraChecks: [CheckKind] = [], migrate: [String]? = nil,
+                   appMigrations: MigrationsTable? = nil, appVersion: VersionProbe? = nil) async -> DrillRecord {
             var scenario = Scenario.testScenario(dump: dump ?? self.dump, checks: [
                 .totpLogin(TOTPLoginCheckSpec(url: "http://{{api:3000}}/auth/login", email: DrillAccount.defaultEmail,
                                               password: .environment("DRILL_PASSWORD"), secret: .environment("DRILL_TOTP_SECRET"))),
@@ -63,7 +64,7 @@ import Testing
             scenario.app = AppSpec(start: .command(start), migrate: migrate.map { MigrateSpec(command: $0) },
                                    ready: ready ?? [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", status: 200,
                                                                                json: ["status": .string("ok")]), timeoutSeconds: 20)],
-                                   logsMustNotContain: mustNotContain)
+                                   logsMustNotContain: mustNotContain, migrations: appMigrations, version: appVersion)
             let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])
             return await DrillRunner(scenario: scenario, secrets: secrets).run()
         }

@@ -23,6 +23,9 @@ struct DrillPipeline: Sendable {
         if let key = scenario.masterKey { steps.append(MasterKeyStep(spec: key)) }
         if let app = scenario.app { steps.append(AppStep(spec: app)) }
         guard let upgrade = scenario.upgrade else {
+            if let app = scenario.app, app.migrations != nil || app.version != nil {
+                return DrillPipeline(steps: steps, checks: AppStartChecks(spec: app), audits: audits)
+            }
             return DrillPipeline(steps: steps, checks: ScenarioChecks(), audits: audits)
         }
         // The gate: a baseline through the current version, the new version's migrations

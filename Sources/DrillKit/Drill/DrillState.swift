@@ -18,6 +18,8 @@ struct DrillState: Sendable {
     /// The RTO clock: from the start of target creation to the end of the last check.
     var rtoStart: ContinuousClock.Instant?
     var rtoEnd: ContinuousClock.Instant?
+    /// What the app applied and reported as it started (`app.migrations`, `app.version`).
+    var appStart: AppStartRecord?
     /// The upgrade gate's two sides: through the current version, and under the new one.
     var upgradeBefore: UpgradeFigures?
     var upgradeAfter: UpgradeFigures?

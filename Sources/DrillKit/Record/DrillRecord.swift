@@ -224,6 +224,8 @@ public struct DrillRecord: Sendable, Codable, Equatable {
     public var schema: SchemaFingerprint?
     /// The upgrade gate's own findings; nil for a restore drill.
     public var upgrade: UpgradeRecord?
+    /// What the app did as it started, when the scenario asks (`app.migrations`, `app.version`).
+    public var appStart: AppStartRecord?
     /// From the scenario's `evidence:`: how often a passing drill is due, and the controls
     /// this drill evidences. Kept in the record so history and the control matrix need only
     /// the reports folder, not scenario files that may have changed since.

@@ -312,8 +312,16 @@ public struct AppSpec: Sendable {
     /// Compose: variables the compose file interpolates for this app (`DRILL_APP_IMAGE`: which
     /// image, so a gate runs the current version's image, then the new one's).
     public var variables: [String: String]
+    /// An app that migrates itself as it starts (NestFleet): its migrations table, read
+    /// before the boot and after it. On a drill of the version production runs, the boot must
+    /// apply nothing.
+    public var migrations: MigrationsTable?
+    /// Where the app reports its version, and what it must report (`to`).
+    public var version: VersionProbe?
     public init(start: AppStart, migrate: MigrateSpec? = nil, ready: [ReadyProbe] = [], logsMustNotContain: [String] = [],
-                variables: [String: String] = [:]) {
+                variables: [String: String] = [:], migrations: MigrationsTable? = nil, version: VersionProbe? = nil) {
+        self.migrations = migrations
+        self.version = version
         self.start = start
         self.migrate = migrate
         self.ready = ready

@@ -2,14 +2,18 @@ import Yams
 
 extension ScenarioReader {
     func readApp(_ value: ScenarioValue) -> AppSpec? {
-        guard let app = mapping(value, allowed: ["start", "migrate", "ready", "logs", "variables"]) else { return nil }
+        guard let app = mapping(value, allowed: ["start", "migrate", "ready", "logs", "variables", "migrations", "version"]) else { return nil }
         let start = required("start", in: app).flatMap(readAppStart)
         let migrate = app["migrate"].flatMap(readMigrate)
         let ready = app["ready"].flatMap(readReadyProbes) ?? []
         let logs = app["logs"].flatMap(readLogRules) ?? []
         let variables = app["variables"].flatMap(readComposeVariables)
-        guard let start, app["variables"] == nil || variables != nil else { return nil }
-        return AppSpec(start: start, migrate: migrate, ready: ready, logsMustNotContain: logs, variables: variables ?? [:])
+        let migrations = app["migrations"].flatMap(readMigrationsTable)
+        let version = app["version"].flatMap(readAppVersion)
+        guard let start, app["variables"] == nil || variables != nil, app["migrations"] == nil || migrations != nil,
+              app["version"] == nil || version != nil else { return nil }
+        return AppSpec(start: start, migrate: migrate, ready: ready, logsMustNotContain: logs, variables: variables ?? [:],
+                       migrations: migrations, version: version)
     }
 
     /// `variables: { DRILL_APP_IMAGE: restore-drill/refstore:2 }`: text values, names as the shell writes them.

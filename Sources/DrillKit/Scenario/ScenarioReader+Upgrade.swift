@@ -18,6 +18,17 @@ extension ScenarioReader {
                            commands: commands ?? [])
     }
 
+    /// `app.version: { url, key, body, expect }`: the version a drilled app must report.
+    func readAppVersion(_ value: ScenarioValue) -> VersionProbe? {
+        guard let probe = mapping(value, allowed: ["url", "key", "body", "expect"]) else { return nil }
+        let url = required("url", in: probe).flatMap(string)
+        let key = probe["key"].flatMap(string)
+        let body = probe["body"].flatMap { enumeration($0, as: VersionProbe.Body.self) }
+        let expect = required("expect", in: probe).flatMap(scalarVersion)
+        guard let url, let expect, probe["key"] == nil || key != nil, probe["body"] == nil || body != nil else { return nil }
+        return VersionProbe(url: url, key: key ?? "version", body: body ?? .json, to: expect)
+    }
+
     private func readVersionProbe(_ value: ScenarioValue) -> VersionProbe? {
         guard let probe = mapping(value, allowed: ["url", "key", "body", "from", "to"]) else { return nil }
         let url = required("url", in: probe).flatMap(string)
@@ -53,7 +64,7 @@ extension ScenarioReader {
         scalarText(value, expected: "a version such as \"2.0.0\"")
     }
 
-    private func readMigrationsTable(_ value: ScenarioValue) -> MigrationsTable? {
+    func readMigrationsTable(_ value: ScenarioValue) -> MigrationsTable? {
         guard let table = mapping(value, allowed: ["table", "id", "name"]) else { return nil }
         let tableName = required("table", in: table).flatMap(string)
         let id = required("id", in: table).flatMap(string)
@@ -91,6 +102,10 @@ extension ScenarioReader {
                    at: section.entryLocation)
         }
         checkAppFits(upgrade.to, environment: environment, at: section)
+        if app?.migrations != nil || app?.version != nil || upgrade.to.migrations != nil || upgrade.to.version != nil {
+            report("app.migrations and app.version are for a drill of the version production runs; a gate reads upgrade.migrations "
+                   + "and upgrade.version for both versions", at: section.entryLocation)
+        }
         if upgrade.databaseImage != nil, case .local = environment.target {
             report("upgrade.database_image needs environment.kind: compose; a local gate restores into this host's PostgreSQL",
                    at: section.entryLocation)

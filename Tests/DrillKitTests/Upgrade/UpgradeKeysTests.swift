@@ -63,4 +63,20 @@ import Testing
         let unknown = Self.messages(ScenarioFixtures.validPreamble + Self.app + text.replacingOccurrences(of: "body: text", with: "body: html") + Self.checks)
         #expect(unknown.first?.contains("html") == true, "\(unknown)")
     }
+
+    @Test func anAppThatMigratesItselfDeclaresItsTableAndVersion() throws {
+        let app = Self.app.replacingOccurrences(of: "  start: { command: [refstore, serve, --release, \"1\"] }\n", with: """
+              start: { command: [refstore, serve, --release, "1"] }
+              migrations: { table: schema_migrations, id: version }
+              version: { url: "http://{{api:3000}}/health", expect: 1.0.0 }
+
+            """)
+        let scenario = try ScenarioFixtures.load(yaml: ScenarioFixtures.validPreamble + app + Self.checks)
+        #expect(scenario.app?.migrations?.table == "schema_migrations")
+        #expect(scenario.app?.version?.to == "1.0.0")
+        let gate = Self.messages(ScenarioFixtures.validPreamble + app + Self.upgrade + Self.checks)
+        #expect(gate.contains { $0.contains("app.migrations and app.version are for a drill") }, "\(gate)")
+        let noExpect = Self.messages(ScenarioFixtures.validPreamble + app.replacingOccurrences(of: ", expect: 1.0.0", with: "") + Self.checks)
+        #expect(noExpect.contains { $0.contains("missing required key 'expect'") }, "\(noExpect)")
+    }
 }
