@@ -43,6 +43,14 @@ import Testing
                     "\(version.message ?? "")")
             #expect(other.checks.first { $0.id == AppStartChecks.migrationsID }?.verdict == .pass)
             #expect(other.teardown?.leftovers == [])
+
+            // A misspelt table is a check that could not run, never "nothing applied".
+            let misspelt = await fixture.drill(key: key, start: current,
+                                               appMigrations: MigrationsTable(table: "schema_migration", id: "version"))
+            let unread = try #require(misspelt.checks.first { $0.id == AppStartChecks.migrationsID })
+            #expect(unread.verdict == .error, "\(misspelt.outline)")
+            #expect(unread.message == "the migrations table schema_migration does not exist, even after the app started: check app.migrations.table",
+                    "\(unread.message ?? "")")
         }
     }
 }

@@ -26,9 +26,13 @@ final class HTTPSession {
     /// The cookie jar: name → value, in the order first set. One app, so no domain matching.
     private(set) var cookies: [(name: String, value: String)] = []
     private let timeout: TimeInterval
+    /// False for a login flow, which reads each redirect; true for API calls after it (an
+    /// `orders_url` answered with a 307 to its trailing-slash form).
+    private let followsRedirects: Bool
 
-    init(timeout: TimeInterval = 10) {
+    init(timeout: TimeInterval = 10, followsRedirects: Bool = false) {
         self.timeout = timeout
+        self.followsRedirects = followsRedirects
     }
 
     func send(_ method: String, _ url: String, body: Body? = nil, headers: [String: String] = [:]) async throws -> Answer {
@@ -57,7 +61,7 @@ final class HTTPSession {
         configuration.timeoutIntervalForRequest = timeout
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
-        let session = URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
+        let session = URLSession(configuration: configuration, delegate: followsRedirects ? nil : RedirectRefuser(), delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         let data: Data, response: URLResponse
         do {

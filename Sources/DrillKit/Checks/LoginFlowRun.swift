@@ -61,31 +61,39 @@ struct LoginFlowRun {
                     throw AppLogin.NotAttempted(description: "\(error)")
                 }
             }
-            let url = app.url(Self.fill(step.url, values))
+            // Addresses first, on the scenario's text; then each placeholder once, so a value
+            // that happens to hold `{{…}}` is sent as it is. Values in a URL are percent-encoded.
+            let url = Self.fill(app.url(step.url), values, encode: true)
             let shown = "\(step.method) \(secrets.redact(url))"
             let answer: HTTPSession.Answer
             do {
-                answer = try await session.send(step.method, url, body: Self.fill(step.body, values),
-                                                headers: Dictionary(step.headers.map { ($0.0, Self.fill($0.1, values)) }, uniquingKeysWith: { $1 }))
+                answer = try await session.send(step.method, url, body: Self.fill(step.body, values, app: app),
+                                                headers: Dictionary(step.headers.map { ($0.0, Self.fill(app.url($0.1), values)) }, uniquingKeysWith: { $1 }))
+                for cookie in session.cookies { secrets.remember(cookie.value) }
             } catch {
                 throw AppLogin.NotAttempted(description: "step \(index + 1) of the login flow, \(shown), got no answer: \(error)")
             }
             let statusOK = step.status.map { $0.contains(answer.status) } ?? (200..<400).contains(answer.status)
             let expected = step.status.map { $0.map(String.init).joined(separator: " or ") } ?? "2xx or 3xx"
             exchanges.append(Exchange(request: shown, expected: expected, status: answer.status, ok: statusOK))
+            // A step that stops the flow for its JSON or a capture is not a green row either.
+            func stopped(_ stop: Stop) -> Stop {
+                exchanges[exchanges.count - 1].ok = false
+                return stop
+            }
             let atCode = index == flow.codeStepIndex
             guard statusOK else {
                 return Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status), expected \(expected)"
                             + excerpt(of: answer), status: answer.status, atCode: atCode)
             }
             if let json = step.json, !HTTPExchange(status: answer.status, body: answer.body).matches(json) {
-                return Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status) without "
-                            + JSONValue.object(json).compactText, status: answer.status, atCode: atCode)
+                return stopped(Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status) without "
+                                    + JSONValue.object(json).compactText, status: answer.status, atCode: atCode))
             }
             for (name, source) in step.captures {
                 guard let value = Self.capture(source, from: answer, session: session) else {
-                    return Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status) "
-                                + "but \(name) was not in it (\(Self.describe(source)))", status: answer.status, atCode: atCode)
+                    return stopped(Stop(step: index, problem: "step \(index + 1) of the login flow, \(shown), answered \(answer.status) "
+                                        + "but \(name) was not in it (\(Self.describe(source)))", status: answer.status, atCode: atCode))
                 }
                 secrets.remember(value)
                 captured[name] = value
@@ -102,6 +110,13 @@ struct LoginFlowRun {
         let line = ControlCharacters.singleLine(secrets.redact(answer.text)).trimmingCharacters(in: .whitespaces)
         guard !line.isEmpty else { return "" }
         return " (it said: \(line.count > 240 ? line.prefix(240) + "…" : line))"
+    }
+
+    /// Each request as an observation of the check: what it answered against what it had to.
+    func record(in transcript: CheckTranscript) {
+        for exchange in exchanges {
+            transcript.observe(exchange.request, expected: exchange.expected, actual: String(exchange.status), ok: exchange.ok)
+        }
     }
 
     static func capture(_ source: LoginFlowStep.Source, from answer: HTTPSession.Answer, session: HTTPSession) -> String? {
@@ -140,27 +155,43 @@ struct LoginFlowRun {
         }
     }
 
-    /// `{{name}}` replaced where `values` has the name; anything else (`{{api:3000}}`) left for the app's address.
-    static func fill(_ text: String, _ values: [String: String]) -> String {
-        var result = text
-        for (name, value) in values { result = result.replacingOccurrences(of: "{{\(name)}}", with: value) }
-        return result
+    /// Each `{{name}}` that `values` has replaced once, left to right; anything else left as
+    /// written. `encode` percent-encodes the values (they go into a URL).
+    static func fill(_ text: String, _ values: [String: String], encode: Bool = false) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            result += rest[..<open.lowerBound]
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            if let value = values[name] {
+                result += encode ? (value.addingPercentEncoding(withAllowedCharacters: .urlUnreserved) ?? value) : value
+            } else {
+                result += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
     }
 
-    static func fill(_ body: LoginFlowStep.Body?, _ values: [String: String]) -> HTTPSession.Body? {
+    static func fill(_ body: LoginFlowStep.Body?, _ values: [String: String], app: AppAddress) -> HTTPSession.Body? {
         switch body {
-        case .json(let value): .json(fill(value, values))
-        case .form(let fields): .form(fields.map { ($0.0, fill($0.1, values)) })
+        case .json(let value): .json(fill(value, values, app: app))
+        case .form(let fields): .form(fields.map { ($0.0, fill(app.url($0.1), values)) })
         case nil: nil
         }
     }
 
-    static func fill(_ value: JSONValue, _ values: [String: String]) -> JSONValue {
+    static func fill(_ value: JSONValue, _ values: [String: String], app: AppAddress) -> JSONValue {
         switch value {
-        case .string(let text): .string(fill(text, values))
-        case .array(let items): .array(items.map { fill($0, values) })
-        case .object(let fields): .object(fields.mapValues { fill($0, values) })
+        case .string(let text): .string(fill(app.url(text), values))
+        case .array(let items): .array(items.map { fill($0, values, app: app) })
+        case .object(let fields): .object(fields.mapValues { fill($0, values, app: app) })
         default: value
         }
     }
+}
+
+extension CharacterSet {
+    /// RFC 3986's unreserved characters: what a value may keep unencoded in any part of a URL.
+    static let urlUnreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

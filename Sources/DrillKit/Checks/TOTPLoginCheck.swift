@@ -50,11 +50,11 @@ public struct TOTPLoginCheck: DrillCheck {
         do {
             stop = try await run.run(email: settings.email, password: settings.password, secret: settings.secret)
         } catch {
-            for exchange in run.exchanges { transcript.observe(exchange.request, expected: exchange.expected, actual: String(exchange.status), ok: exchange.ok) }
+            run.record(in: transcript)
             transcript.cannotVerify(error.description)
             return transcript.outcome(passing: "")
         }
-        for exchange in run.exchanges { transcript.observe(exchange.request, expected: exchange.expected, actual: String(exchange.status), ok: exchange.ok) }
+        run.record(in: transcript)
         if let stop { transcript.fail(stop.explanation) }
         return transcript.outcome(passing: "\(settings.email) logged in with password and TOTP through its login flow "
                                   + "(\(CheckWording.count(Int64(flow.steps.count), "request"))): the master key matches the data")

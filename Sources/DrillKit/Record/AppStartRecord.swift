@@ -10,6 +10,10 @@ public struct AppStartRecord: Sendable, Codable, Equatable {
     public var version: String?
     /// Why the version could not be read, in one line.
     public var versionProblem: String?
+    /// True when the version could not be asked for at all (no answer), rather than answered wrongly.
+    public var versionUnreachable: Bool?
+    /// Why the migrations could not be compared (the table is not there after the boot).
+    public var migrationsProblem: String?
 
     public init() {}
 }

@@ -10,6 +10,12 @@ extension ScenarioReader {
         let variables = app["variables"].flatMap(readComposeVariables)
         let migrations = app["migrations"].flatMap(readMigrationsTable)
         let version = app["version"].flatMap(readAppVersion)
+        if migrate != nil, let section = app["migrations"] {
+            // The migrate command runs inside the boot: its migrations would read as the app's own.
+            report("app.migrations reads what the app applies as it starts; with app.migrate the command's migrations would count as the app's. "
+                   + "Drop one of them", at: section.entryLocation)
+            return nil
+        }
         guard let start, app["variables"] == nil || variables != nil, app["migrations"] == nil || migrations != nil,
               app["version"] == nil || version != nil else { return nil }
         return AppSpec(start: start, migrate: migrate, ready: ready, logsMustNotContain: logs, variables: variables ?? [:],

@@ -13,16 +13,30 @@ extension ScenarioReader {
         var valid = true
         for element in elements {
             guard let step = readLoginFlowStep(element, known: known) else { valid = false; continue }
+            for name in step.captures.map(\.name) where ["email", "password", "totp"].contains(name) {
+                report("capture '\(name)' \(element.placeDescription) would hide {{\(name)}}, the drill account's own: name it otherwise",
+                       at: element.problemLocation)
+                valid = false
+            }
             known.formUnion(step.captures.map(\.name))
             steps.append(step)
         }
         guard valid else { return nil }
-        if !steps.contains(where: { $0.mentions(LoginFlowStep.totpPlaceholder) }) {
+        let flow = LoginFlowSpec(steps: steps)
+        guard let code = flow.codeStepIndex else {
             report("\(value.displayPath) never sends {{totp}}: a login flow proves the TOTP secrets decrypt only if one of its requests "
                    + "sends the code", at: value.problemLocation)
             return nil
         }
-        return LoginFlowSpec(steps: steps)
+        // Many apps answer a wrong code with 200 (the form again) or a 302 back to the login:
+        // "any 2xx or 3xx" cannot tell a refusal from a success there.
+        if steps[code].status == nil && steps[code].json == nil {
+            report("\(value.displayPath)[\(code)] sends {{totp}} but says neither 'status' nor 'expect_json': give what only a "
+                   + "successful login answers (e.g. status: 200, or expect_json: { token: … }), since many apps answer a wrong code with 200 or a redirect",
+                   at: elements[code].problemLocation)
+            return nil
+        }
+        return flow
     }
 
     private func readLoginFlowStep(_ value: ScenarioValue, known: Set<String>) -> LoginFlowStep? {
@@ -106,15 +120,29 @@ extension ScenarioReader {
         var fields = step.headers
         switch step.body {
         case .form(let form): fields += form
-        case .json(.object(let object)): fields += object.compactMap { key, member in if case .string(let text) = member { (key, text) } else { nil } }
+        case .json(let json): fields += Self.stringMembers(json)
         default: break
         }
-        for (name, text) in fields where Self.secretWords.contains(where: name.lowercased().contains) && !text.contains("{{") {
+        let words = Self.secretWords + ["authorization", "cookie", "api-key", "apikey"]
+        for (name, text) in fields where words.contains(where: name.lowercased().contains) && !text.contains("{{") {
             report("inline secret '\(name)' \(value.placeDescription): secrets are never written in a scenario; "
                    + "send \(LoginFlowStep.passwordPlaceholder) (from password_env) or a value captured from an earlier answer", at: value.problemLocation)
             return false
         }
         return true
+    }
+
+    /// Every string member of a JSON value with its key, however deep.
+    private static func stringMembers(_ value: JSONValue) -> [(String, String)] {
+        switch value {
+        case .object(let fields):
+            fields.flatMap { key, member -> [(String, String)] in
+                if case .string(let text) = member { return [(key, text)] }
+                return stringMembers(member)
+            }
+        case .array(let items): items.flatMap(stringMembers)
+        default: []
+        }
     }
 
     private func placeholdersKnown(_ step: LoginFlowStep, known: Set<String>, at value: ScenarioValue) -> Bool {

@@ -25,6 +25,10 @@ extension ScenarioReader {
         let key = probe["key"].flatMap(string)
         let body = probe["body"].flatMap { enumeration($0, as: VersionProbe.Body.self) }
         let expect = required("expect", in: probe).flatMap(scalarVersion)
+        if body == .text, let keyValue = probe["key"] {
+            report("'key' names a JSON key, and 'body: text' reads the whole answer as the version: drop one of them", at: keyValue.problemLocation)
+            return nil
+        }
         guard let url, let expect, probe["key"] == nil || key != nil, probe["body"] == nil || body != nil else { return nil }
         return VersionProbe(url: url, key: key ?? "version", body: body ?? .json, to: expect)
     }

@@ -34,7 +34,7 @@ struct AppStartChecks: CheckPhase {
 
     private func migrationsVerdict(_ start: AppStartRecord?) -> (Verdict, String) {
         guard let applied = start?.applied else {
-            return (.error, "could not compare: the migrations table was not read before and after the boot")
+            return (.error, start?.migrationsProblem ?? "could not compare: the migrations table was not read before and after the boot")
         }
         guard !applied.isEmpty else {
             return (.pass, "the app applied no migration as it started: the backup is at the schema this version expects "
@@ -47,8 +47,12 @@ struct AppStartChecks: CheckPhase {
 
     private func versionVerdict(_ start: AppStartRecord?) -> (Verdict, String) {
         guard let expected = spec.version?.to else { return (.error, "no version to expect") }
-        guard let reported = start?.version else {
-            return (.fail, start?.versionProblem ?? "the version was not read: the app did not come up")
+        guard let start, let reported = start.version else {
+            // No answer is a check that could not run; a wrong or missing version is a finding.
+            guard let problem = start?.versionProblem, start?.versionUnreachable != true else {
+                return (.error, start?.versionProblem ?? "the version was not read: the app did not come up")
+            }
+            return (.fail, problem)
         }
         guard reported == expected else {
             return (.fail, "the app reports version \(reported), expected \(expected): the version the scenario drills is not the one that ran")

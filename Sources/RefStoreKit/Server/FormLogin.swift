@@ -46,7 +46,11 @@ extension Handlers {
         }
         let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
         let code = (json?["code"] as? String) ?? Self.formFields(body)["code"] ?? ""
-        guard checkCode(code, for: account) else { return Self.json(.unauthorized, ["error": "invalid code"]) }
+        guard checkCode(code, for: account) else {
+            // One guess per password: a wrong code starts the login over.
+            await server.challenges.close(session)
+            return Self.json(.unauthorized, ["error": "invalid code"])
+        }
         await server.challenges.close(session)
         return Self.json(.ok, ["token": await server.sessions.issue(forUser: account.id)])
     }

@@ -116,4 +116,30 @@ import Testing
         let page = HTTPSession.Answer(status: 200, headers: [:], body: Data(#"<input name="csrf_token" value="t0k">"#.utf8))
         #expect(LoginFlowRun.capture(.html(#"name="csrf_token" value="([^"]+)""#), from: page, session: session) == "t0k")
     }
+
+    @Test func theCodeStepMustSayWhatOnlyASuccessAnswers() {
+        let yaml = Self.scenario(Self.twoStep.replacingOccurrences(of: "status: [200, 302]", with: "# no status"))
+        #expect(Self.messages(yaml).contains { $0.contains("sends {{totp}} but says neither 'status' nor 'expect_json'") }, "\(Self.messages(yaml))")
+    }
+
+    @Test func capturesCannotHideTheAccountsOwnPlaceholders() {
+        let yaml = Self.scenario(Self.twoStep.replacingOccurrences(of: "capture: { csrf:", with: "capture: { password:"))
+        #expect(Self.messages(yaml).contains { $0.contains("capture 'password'") }, "\(Self.messages(yaml))")
+    }
+
+    @Test func literalCredentialsInHeadersOrNestedJSONAreInlineSecrets() {
+        let header = Self.scenario(Self.twoStep.replacingOccurrences(of: #"headers: { X-CSRF-Token: "{{csrf}}" }"#,
+                                                                     with: #"headers: { Authorization: "Bearer abc123" }"#))
+        #expect(Self.messages(header).contains { $0.contains("inline secret 'Authorization'") }, "\(Self.messages(header))")
+        let nested = Self.scenario(Self.twoStep.replacingOccurrences(of: #"json: { email: "{{email}}", password: "{{password}}", csrf_token: "{{csrf}}" }"#,
+                                                                     with: #"json: { user: { email: "{{email}}", password: hunter2 }, csrf_token: "{{csrf}}" }"#))
+        #expect(Self.messages(nested).contains { $0.contains("inline secret 'password'") }, "\(Self.messages(nested))")
+    }
+
+    @Test func eachPlaceholderIsFilledOnceAndEncodedInAURL() {
+        let values = ["csrf": "a+b/c=", "password": "{{csrf}}"]
+        #expect(LoginFlowRun.fill("{{password}}|{{csrf}}|{{api:5000}}", values) == "{{csrf}}|a+b/c=|{{api:5000}}",
+                "a value holding {{…}} is sent as it is, and addresses are left for the app")
+        #expect(LoginFlowRun.fill("http://h/verify?t={{csrf}}", values, encode: true) == "http://h/verify?t=a%2Bb%2Fc%3D")
+    }
 }

@@ -78,5 +78,9 @@ import Testing
         #expect(gate.contains { $0.contains("app.migrations and app.version are for a drill") }, "\(gate)")
         let noExpect = Self.messages(ScenarioFixtures.validPreamble + app.replacingOccurrences(of: ", expect: 1.0.0", with: "") + Self.checks)
         #expect(noExpect.contains { $0.contains("missing required key 'expect'") }, "\(noExpect)")
+        let withMigrate = Self.messages(ScenarioFixtures.validPreamble
+                                        + app.replacingOccurrences(of: "  migrations:", with: "  migrate: { command: [refstore, migrate] }\n  migrations:")
+                                        + Self.checks)
+        #expect(withMigrate.contains { $0.contains("with app.migrate the command's migrations would count as the app's") }, "\(withMigrate)")
     }
 }
