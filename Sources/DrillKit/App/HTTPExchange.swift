@@ -12,30 +12,10 @@ public struct HTTPExchange: Sendable {
 
     public static func send(_ method: String, _ url: String, json: [String: JSONValue]? = nil, bearer: String? = nil,
                             timeout: TimeInterval = 10) async throws -> HTTPExchange {
-        guard let target = URL(string: url), target.scheme == "http" || target.scheme == "https" else {
-            throw HTTPFailure(description: "\(url) is not an http(s) URL")
-        }
-        var request = URLRequest(url: target, timeoutInterval: timeout)
-        request.httpMethod = method
-        if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: JSONValue.object(json).foundationObject)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
-        let data: Data, response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            // URLSession's errors print their whole userInfo; its one sentence is what people need.
-            throw HTTPFailure(description: (error as NSError).localizedDescription)
-        }
-        return HTTPExchange(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+        // One request, redirects followed as a client would: the session's transport, without its jar.
+        let answer = try await HTTPSession(timeout: timeout, followsRedirects: true)
+            .send(method, url, body: json.map { .json(.object($0)) }, headers: bearer.map { ["Authorization": "Bearer \($0)"] } ?? [:])
+        return HTTPExchange(status: answer.status, body: answer.body)
     }
 
     /// True when every key of `expected` is in the body's top-level JSON object with an equal value.

@@ -51,7 +51,6 @@ final class HTTPSession {
         case nil:
             break
         }
-        request.setValue("application/json, text/html;q=0.9, */*;q=0.8", forHTTPHeaderField: "Accept")
         if !cookies.isEmpty {
             request.setValue(cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie")
         }
@@ -69,6 +68,7 @@ final class HTTPSession {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
+            // URLSession's errors print their whole userInfo; its one sentence is what people need.
             throw HTTPFailure(description: (error as NSError).localizedDescription)
         }
         let http = response as? HTTPURLResponse

@@ -68,7 +68,8 @@ struct LoginFlowRun {
             let answer: HTTPSession.Answer
             do {
                 answer = try await session.send(step.method, url, body: Self.fill(step.body, values, app: app),
-                                                headers: Dictionary(step.headers.map { ($0.0, Self.fill(app.url($0.1), values)) }, uniquingKeysWith: { $1 }))
+                                                headers: Dictionary([("Accept", "application/json, text/html;q=0.9, */*;q=0.8")]
+                                                                        + step.headers.map { ($0.0, Self.fill(app.url($0.1), values)) }, uniquingKeysWith: { $1 }))
                 for cookie in session.cookies { secrets.remember(cookie.value) }
             } catch {
                 throw AppLogin.NotAttempted(description: "step \(index + 1) of the login flow, \(shown), got no answer: \(error)")
@@ -110,6 +111,23 @@ struct LoginFlowRun {
         let line = ControlCharacters.singleLine(secrets.redact(answer.text)).trimmingCharacters(in: .whitespaces)
         guard !line.isEmpty else { return "" }
         return " (it said: \(line.count > 240 ? line.prefix(240) + "…" : line))"
+    }
+
+    /// Runs the flow for a check: its requests recorded, a flow that could not be tried told as
+    /// such, a refusal told as a failure after `failurePrefix`. True when the account is in.
+    mutating func logIn(email: String, password: SecretReference, secret: SecretReference, into transcript: CheckTranscript,
+                        failurePrefix: String = "") async -> Bool {
+        let stop: Stop?
+        do {
+            stop = try await run(email: email, password: password, secret: secret)
+        } catch {
+            record(in: transcript)
+            transcript.cannotVerify(error.description)
+            return false
+        }
+        record(in: transcript)
+        if let stop { transcript.fail(failurePrefix + stop.explanation) }
+        return stop == nil
     }
 
     /// Each request as an observation of the check: what it answered against what it had to.

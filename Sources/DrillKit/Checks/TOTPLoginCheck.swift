@@ -46,16 +46,7 @@ public struct TOTPLoginCheck: DrillCheck {
 
     private func runFlow(_ flow: LoginFlowSpec, app: AppAddress, context: CheckContext, transcript: CheckTranscript) async -> CheckOutcome {
         var run = LoginFlowRun(flow: flow, app: app, secrets: context.secrets)
-        let stop: LoginFlowRun.Stop?
-        do {
-            stop = try await run.run(email: settings.email, password: settings.password, secret: settings.secret)
-        } catch {
-            run.record(in: transcript)
-            transcript.cannotVerify(error.description)
-            return transcript.outcome(passing: "")
-        }
-        run.record(in: transcript)
-        if let stop { transcript.fail(stop.explanation) }
+        _ = await run.logIn(email: settings.email, password: settings.password, secret: settings.secret, into: transcript)
         return transcript.outcome(passing: "\(settings.email) logged in with password and TOTP through its login flow "
                                   + "(\(CheckWording.count(Int64(flow.steps.count), "request"))): the master key matches the data")
     }

@@ -101,19 +101,8 @@ public struct TestOrderCheck: DrillCheck {
     private func logIn(app: AppAddress, context: CheckContext, transcript: CheckTranscript) async -> AppClient? {
         if let flow = settings.flow {
             var run = LoginFlowRun(flow: flow, app: app, secrets: context.secrets)
-            let stop: LoginFlowRun.Stop?
-            do {
-                stop = try await run.run(email: settings.email, password: settings.password, secret: settings.secret)
-            } catch {
-                run.record(in: transcript)
-                transcript.cannotVerify(error.description)
-                return nil
-            }
-            run.record(in: transcript)
-            if let stop {
-                transcript.fail("the drill account could not log in to place the order: " + stop.explanation)
-                return nil
-            }
+            guard await run.logIn(email: settings.email, password: settings.password, secret: settings.secret, into: transcript,
+                                  failurePrefix: "the drill account could not log in to place the order: ") else { return nil }
             return AppClient(session: run.session, bearer: run.captured["token"])
         }
         let login: AppLogin.Answer
