@@ -29,6 +29,9 @@ struct PITRSource: Sendable {
         // ALTER SYSTEM cannot share a transaction with anything: one statement each.
         try await source.execute("ALTER SYSTEM SET archive_mode = on")
         try await source.execute("ALTER SYSTEM SET archive_command = 'test ! -f \(archive)/%f && cp %p \(archive)/%f'")
+        // Each row's moment is its commit record's, the time recovery compares a target with and
+        // reports: on a loaded machine the commit can land seconds after the statement ran.
+        try await source.execute("ALTER SYSTEM SET track_commit_timestamp = on")
         try await source.execute(setup)
         let restart = try await CommandRunner.run(Command(cluster.binaries.pgCtl, ["--pgdata", cluster.dataDirectory, "--log", cluster.logFile,
                                                                                "--wait", "restart"], runAs: cluster.runAs))
@@ -67,8 +70,9 @@ struct PITRSource: Sendable {
             for label in ["before", "middle", "after", "tail"] {
                 try await Task.sleep(for: .milliseconds(1100))
                 let connection = try await source.connect()
+                _ = try await connection.query("INSERT INTO events (label, committed) VALUES ($1, clock_timestamp())", [label])
                 let committed = try await connection.query(
-                    "INSERT INTO events (label, committed) VALUES ($1, clock_timestamp()) RETURNING extract(epoch FROM committed)", [label]).scalar
+                    "SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin)) FROM events WHERE label = $1", [label]).scalar
                 // The segment just completed, by its own name: the server goes on writing WAL
                 // (a standby snapshot every 15 s), so "the current position" keeps moving on.
                 lastSwitched = try await connection.query("SELECT pg_walfile_name(pg_switch_wal())").scalar ?? ""
