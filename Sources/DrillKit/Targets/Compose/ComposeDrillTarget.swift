@@ -9,6 +9,9 @@ final class ComposeDrillTarget: DrillTarget {
     let secrets: SecretStore
 
     private struct Created {
+        /// Set as creation starts: a drill stopped before the project was handed back may still
+        /// have left containers `up` had started.
+        var creating = false
         var project: ComposeTarget?
         var app: ComposeApp?
         /// A key file copied into the app containers, and the variables they were created with:
@@ -51,6 +54,7 @@ final class ComposeDrillTarget: DrillTarget {
     // MARK: The throwaway database
 
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
+        created.withLock { $0.creating = true }
         var keyVariable: (name: String, services: [String])?
         if case .environment(let name)? = scenario.masterKey?.install { keyVariable = (name, appServices) }
         let image = try databaseImage(for: backup)
@@ -196,7 +200,8 @@ final class ComposeDrillTarget: DrillTarget {
         let through = target.tunnels ? "docker compose port, then an SSH tunnel" : "docker compose port"
         evidence += published.sorted { $0.key < $1.key }.map { "{{\($0.key)}} → \($0.value) (\(through))" }
         let address = AppAddress(published: published)
-        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
+        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets,
+                                                     subject: { AppBoot.subject(of: $0, naming: services.count > 1 ? "service" : nil) })
         try await AppBoot.checkLogs(app, secrets: secrets)
         if case .file(_, let path)? = scenario.masterKey?.install {
             for service in keyFileServices {
@@ -245,11 +250,28 @@ final class ComposeDrillTarget: DrillTarget {
     // MARK: Teardown
 
     func tearDown() async -> TargetTeardown {
-        guard let target = created.withLock({ state in defer { state.project = nil }; return state.project }) else {
-            return TargetTeardown(actions: ["no throwaway target was created"], summary: "server stopped, folder removed")
+        let (project, creating) = created.withLock { state in defer { state.project = nil }; return (state.project, state.creating) }
+        guard let target = project else {
+            guard creating else { return TargetTeardown(actions: ["no throwaway target was created"], summary: "nothing was created") }
+            return await sweepInterruptedCreation()
         }
         let outcome = await target.tearDown()
         return TargetTeardown(actions: outcome.actions, leftovers: outcome.leftovers,
+                              summary: "project down, nothing labelled with this run remains")
+    }
+
+    /// Creation stopped before it handed the project back: whatever carries this run's label is
+    /// removed and the engine asked again, so "nothing remains" is verified, never assumed.
+    private func sweepInterruptedCreation() async -> TargetTeardown {
+        let label = ComposeTarget.runLabel + "=" + runId
+        var actions = ["the project was still being created when the drill stopped"]
+        if !(await ComposeProject.labelled(label)).isEmpty {
+            let swept = await ComposeProject.removeLabelled(label)
+            if !swept.isEmpty { actions.append("removed by label \(label): " + swept.joined(separator: ", ")) }
+        }
+        let remaining = await ComposeProject.labelled(label)
+        if remaining.isEmpty { actions.append("verified: no container, volume or network labelled \(label) remains") }
+        return TargetTeardown(actions: actions, leftovers: remaining.map { "\($0) labelled \(label)" },
                               summary: "project down, nothing labelled with this run remains")
     }
 
