@@ -53,7 +53,8 @@ import Testing
 
         func drill(key: MasterKeySpec?, start: [String], ready: [ReadyProbe]? = nil, mustNotContain: [String] = ["env validation"],
                    dump: String? = nil, extraChecks: [CheckKind] = [], migrate: [String]? = nil,
-                   appMigrations: MigrationsTable? = nil, appVersion: VersionProbe? = nil) async -> DrillRecord {
+                   appMigrations: MigrationsTable? = nil, appVersion: VersionProbe? = nil,
+                   processes: [AppProcessSpec]? = nil) async -> DrillRecord {
             var scenario = Scenario.testScenario(dump: dump ?? self.dump, checks: [
                 .totpLogin(TOTPLoginCheckSpec(url: "http://{{api:3000}}/auth/login", email: DrillAccount.defaultEmail,
                                               password: .environment("DRILL_PASSWORD"), secret: .environment("DRILL_TOTP_SECRET"))),
@@ -61,7 +62,7 @@ import Testing
                                                       secret: .environment("DRILL_TOTP_SECRET"))),
             ] + extraChecks, manifest: manifest, reportDirectory: scratch.path)
             scenario.masterKey = key
-            scenario.app = AppSpec(start: .command(start), migrate: migrate.map { MigrateSpec(command: $0) },
+            scenario.app = AppSpec(start: processes.map(AppStart.processes) ?? .command(start), migrate: migrate.map { MigrateSpec(command: $0) },
                                    ready: ready ?? [ReadyProbe(http: HTTPProbe(url: "http://{{api:3000}}/health", status: 200,
                                                                                json: ["status": .string("ok")]), timeoutSeconds: 20)],
                                    logsMustNotContain: mustNotContain, migrations: appMigrations, version: appVersion)
@@ -101,10 +102,10 @@ import Testing
     func expectNothingLeft(_ record: DrillRecord, _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         #expect(record.teardown?.leftovers == [], "\(label)", sourceLocation: sourceLocation)
         // The app's argv names its port, which no other test's app shares while this one runs.
-        if let started = record.step("app")?.evidence.first(where: { $0.hasPrefix("started:") }),
-           let port = started.split(separator: ":").last {
-            #expect(processes(matching: ["serve", "--http-port \(port)"]).isEmpty,
-                    "\(label): app still running", sourceLocation: sourceLocation)
+        // Every process's: `started: … on 127.0.0.1:PORT`, `started admin: … on 127.0.0.1:PORT`.
+        for started in record.step("app")?.evidence.filter({ $0.hasPrefix("started") }) ?? [] {
+            guard let port = started.split(separator: ":").last else { continue }
+            #expect(processes(matching: ["--http-port \(port)"]).isEmpty, "\(label): \(started) still running", sourceLocation: sourceLocation)
         }
         #expect(!FileManager.default.fileExists(atPath: "/tmp/restore-drill-\(record.runId)"), "\(label)", sourceLocation: sourceLocation)
     }

@@ -28,19 +28,22 @@ enum AppBoot {
     }
 
     /// Returns once every probe passed; throws a step failure quoting the app's last lines.
-    static func waitUntilReady(_ app: any BootingApp, probes: [ReadyProbe], address: AppAddress,
-                               secrets: SecretStore) async throws -> [String] {
+    static func waitUntilReady(_ app: any BootingApp, probes: [ReadyProbe], address: AppAddress, secrets: SecretStore,
+                               subject: (ReadyProbe) -> String = { _ in "the app" }) async throws -> [String] {
         var evidence: [String] = []
         let clock = ContinuousClock()
         let started = clock.now
         for probe in probes {
             let url = address.url(probe.http.url)
+            let subject = subject(probe)
             let deadline = clock.now + .milliseconds(Int(probe.timeoutSeconds * 1000))
             var pause = Duration.milliseconds(100)
             var lastAnswer = "no answer yet"
+            // An app that answers says why itself (`{"ok":false,"db":"down"}`): the key hint is for one that never does.
+            var answered = false
             while true {
                 if let exit = await app.exitDescription() {
-                    throw StepFailure(.error, "the app exited (\(exit)) before \(url) answered; \(keyHint). Its last lines:\n"
+                    throw StepFailure(.error, "\(await app.endedPart() ?? subject) exited (\(exit)) before \(url) answered; \(keyHint). Its last lines:\n"
                                       + quote(await app.recentLines(), secrets: secrets))
                 }
                 do {
@@ -51,6 +54,7 @@ enum AppBoot {
                     }
                     let body = String(decoding: answer.body.prefix(200), as: UTF8.self)
                     lastAnswer = "\(answer.status) \(secrets.redact(body))"
+                    answered = true
                 } catch is CancellationError {
                     throw CancellationError()
                 } catch {
@@ -58,10 +62,10 @@ enum AppBoot {
                 }
                 try Task.checkCancellation()
                 guard clock.now < deadline else {
-                    throw StepFailure(.error, "the app did not become healthy within \(DurationText.formatObjective(probe.timeoutSeconds)): "
+                    throw StepFailure(.error, "\(subject) did not become healthy within \(DurationText.formatObjective(probe.timeoutSeconds)): "
                                       + "GET \(url) wanted \(probe.http.status)"
                                       + (probe.http.json == nil ? "" : " and the expected JSON")
-                                      + ", last answer: \(lastAnswer); \(keyHint). Its last lines:\n"
+                                      + ", last answer: \(lastAnswer)" + (answered ? "" : "; \(keyHint)") + ". Its last lines:\n"
                                       + quote(await app.recentLines(), secrets: secrets))
                 }
                 try await Task.sleep(for: pause)
@@ -69,6 +73,13 @@ enum AppBoot {
             }
         }
         return evidence
+    }
+
+    /// Who a probe of an app of several parts waits for: `the process admin` when its URL is
+    /// `{{admin:3001}}`; `naming` is nil for an app of one part.
+    static func subject(of probe: ReadyProbe, naming: String?) -> String {
+        guard let naming, let service = AppAddress.placeholders(in: [probe.http.url]).first?.service else { return "the app" }
+        return "the \(naming) \(service)"
     }
 
     /// The boot step's word on the probes.

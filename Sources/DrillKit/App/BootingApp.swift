@@ -6,4 +6,10 @@ protocol BootingApp: Sendable {
     func recentLines() async -> [String]
     /// The first line that contains one of `logs.must_not_contain`.
     func forbiddenHit() async -> (pattern: String, line: String)?
+    /// Which part ended, when the app has several (`the process admin`); nil names the app.
+    func endedPart() async -> String?
+}
+
+extension BootingApp {
+    func endedPart() async -> String? { nil }
 }

@@ -20,7 +20,7 @@ extension Scenario {
 
     /// Every URL the drill will call: ready probes and app checks.
     var appURLTemplates: [String] {
-        (app?.ready.map(\.http.url) ?? []) + runnableChecks.flatMap(\.urlTemplates)
+        ((app?.ready ?? []) + (app?.start.processProbes ?? [])).map(\.http.url) + runnableChecks.flatMap(\.urlTemplates)
     }
 
     /// Which sides of a recovery target the checks prove.

@@ -293,6 +293,14 @@ public struct ReadyProbe: Sendable {
 public enum AppStart: Sendable {
     case services([String])
     case command([String])
+    /// Several named programs on this host (local environments).
+    case processes([AppProcessSpec])
+
+    /// Every ready probe's URL: the app's own and each process's.
+    var processProbes: [ReadyProbe] {
+        if case .processes(let processes) = self { return processes.flatMap(\.ready) }
+        return []
+    }
 }
 
 public struct MigrateSpec: Sendable {

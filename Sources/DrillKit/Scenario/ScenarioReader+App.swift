@@ -37,13 +37,51 @@ extension ScenarioReader {
         return variables
     }
 
-    /// `services` start compose services; `command` starts a child process (local environments).
+    /// `services` start compose services; `command` starts a child process, `processes` several
+    /// named ones (local environments).
     private func readAppStart(_ value: ScenarioValue) -> AppStart? {
-        guard let start = mapping(value, allowed: ["services", "command"]) else { return nil }
-        switch exactlyOne(of: ["services", "command"], in: start) {
+        guard let start = mapping(value, allowed: ["services", "command", "processes"]) else { return nil }
+        switch exactlyOne(of: ["services", "command", "processes"], in: start) {
         case "services": return start["services"].flatMap { stringList($0) }.map(AppStart.services)
         case "command": return start["command"].flatMap { stringList($0) }.map(AppStart.command)
+        case "processes": return start["processes"].flatMap(readProcesses).map(AppStart.processes)
         default: return nil
+        }
+    }
+
+    /// `processes: { api: { command: [...], ready: [...] }, admin: {...} }`, in the order written.
+    private func readProcesses(_ value: ScenarioValue) -> [AppProcessSpec]? {
+        guard let entries = dataEntries(value) else { return nil }
+        guard !entries.isEmpty else {
+            report("app.start.processes is empty: name at least one process, with its command", at: value.location)
+            return nil
+        }
+        let processes = entries.map { entry -> AppProcessSpec? in
+            guard entry.key.range(of: #"^[a-z0-9][a-z0-9_-]*$"#, options: .regularExpression) != nil else {
+                report("'\(entry.key)' in app.start.processes is not a process name: lowercase letters, digits, '-' and '_' "
+                       + "(it is written {{\(entry.key):PORT}} in URLs)", at: entry.value.entryLocation)
+                return nil
+            }
+            guard let process = mapping(entry.value, allowed: ["command", "ready"]) else { return nil }
+            let command = required("command", in: process).flatMap { stringList($0) }
+            let ready = process["ready"].flatMap(readReadyProbes)
+            guard let command, process["ready"] == nil || ready != nil else { return nil }
+            return AppProcessSpec(name: entry.key, command: command, ready: ready ?? [])
+        }
+        return processes.contains { $0 == nil } ? nil : processes.compactMap { $0 }
+    }
+
+    /// With several processes, each `{{NAME:PORT}}` the app's URLs and commands use must name one
+    /// of them; a misspelt name would otherwise be found only after the restore.
+    func checkProcessAddresses(_ app: AppSpec, checks: [CheckSpec], at appValue: ScenarioValue) {
+        guard case .processes(let processes) = app.start else { return }
+        let names = processes.map(\.name)
+        let templates = ((app.ready + app.start.processProbes).map(\.http.url) + checks.compactMap(makeCheck).flatMap(\.urlTemplates)
+                         + processes.flatMap(\.command))
+        for placeholder in AppAddress.placeholders(in: templates) where !names.contains(placeholder.service) {
+            report("{{\(placeholder.service):\(placeholder.port)}} names no process of app.start.processes (\(names.joined(separator: ", "))): "
+                   + "a local drill reaches each process by its name", at: appValue.entryLocation,
+                   suggestion: SpellingSuggestion.closest(to: placeholder.service, among: names).map { "{{\($0):\(placeholder.port)}}" })
         }
     }
 
@@ -57,7 +95,10 @@ extension ScenarioReader {
         case (.command, .compose):
             report("app.start.command needs environment.kind: local; a compose environment starts app.start.services",
                    at: appValue.entryLocation)
-        case (.command, .local) where !app.variables.isEmpty:
+        case (.processes, .compose):
+            report("app.start.processes needs environment.kind: local; a compose environment starts app.start.services, each reached as {{service:port}}",
+                   at: appValue.entryLocation)
+        case (.command, .local) where !app.variables.isEmpty, (.processes, .local) where !app.variables.isEmpty:
             report("app.variables are the compose file's variables and need environment.kind: compose; a local app takes its settings on its command line",
                    at: appValue.entryLocation)
         default:

@@ -19,7 +19,7 @@ struct TeardownStep: Sendable {
         let target = drill.target
         let app = await Task.detached { await target.stopApp() }.value
         teardown.actions += app.actions
-        keepAppLog(app.log, drill.secrets, in: &record)
+        keepAppLog(app, drill.secrets, in: &record)
         if let file = state.masterKey?.file {
             do {
                 try FileManager.default.removeItem(atPath: file)
@@ -41,8 +41,11 @@ struct TeardownStep: Sendable {
     }
 
     /// The app's own last words are evidence of its boot: kept with its step, redacted.
-    private func keepAppLog(_ lines: [String], _ secrets: SecretStore, in record: inout DrillRecord) {
+    private func keepAppLog(_ app: AppStop, _ secrets: SecretStore, in record: inout DrillRecord) {
         guard let index = record.steps.firstIndex(where: { $0.id == .app }) else { return }
-        record.steps[index].evidence += lines.suffix(Self.appLogEvidenceLines).map { "log: " + secrets.redact($0) }
+        record.steps[index].evidence += app.log.suffix(Self.appLogEvidenceLines).map { "log: " + secrets.redact($0) }
+        for process in app.processLogs {
+            record.steps[index].evidence += process.lines.suffix(Self.appLogEvidenceLines).map { "log (\(process.name)): " + secrets.redact($0) }
+        }
     }
 }

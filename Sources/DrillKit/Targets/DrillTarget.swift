@@ -77,6 +77,8 @@ struct AppStop: Sendable {
     var actions: [String] = []
     /// The app's last lines, kept as evidence of its boot.
     var log: [String] = []
+    /// A local drill of several processes: each one's last lines, by name.
+    var processLogs: [(name: String, lines: [String])] = []
 }
 
 struct TargetTeardown: Sendable {

@@ -4,8 +4,9 @@ import Foundation
 
 /// `refstore serve`: the small HTTP API a drill boots to prove the application comes back.
 ///
-/// - `GET /health` → `{"status":"ok","db":"ok","version":…}`; 503 with `"db":"down"` when the
-///   database cannot be reached.
+/// - `GET /health` → `{"ok":true,"status":"ok","db":"ok","version":…}`; 503 with `"ok":false` and
+///   `"db":"down"` when the database cannot be reached. `GET /api/health` answers the same, the
+///   path ecommus's admin apps answer on, so a drill of that shape runs RefStore as each of them.
 /// - `GET /account/login`, `POST /account/login`, `POST /account/two-factor`: the same login
 ///   in the shape browser apps take it (CSRF token, redirect, code in a second request); see
 ///   FormLogin.swift.
@@ -44,6 +45,7 @@ public struct RefStoreServer: Sendable {
         let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
         let handlers = Handlers(server: self)
         await server.appendRoute("GET /health") { _ in await handlers.health() }
+        await server.appendRoute("GET /api/health") { _ in await handlers.health() }
         let version = self.version
         await server.appendRoute("GET /version") { _ in
             HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: Data((version + "\n").utf8))
@@ -95,10 +97,10 @@ struct Handlers: Sendable {
     func health() async -> HTTPResponse {
         do {
             _ = try await withDatabase { try await $0.query("SELECT 1") }
-            return Self.json(.ok, ["status": "ok", "db": "ok", "version": server.version])
+            return Self.json(.ok, ["ok": true, "status": "ok", "db": "ok", "version": server.version])
         } catch {
             server.log("health: database unreachable: \(error)")
-            return Self.json(.serviceUnavailable, ["status": "degraded", "db": "down", "version": server.version])
+            return Self.json(.serviceUnavailable, ["ok": false, "status": "degraded", "db": "down", "version": server.version])
         }
     }
 

@@ -11,7 +11,7 @@ final class LocalDrillTarget: DrillTarget {
     private struct Created {
         var binaries: PostgresBinaries?
         var cluster: LocalCluster?
-        var app: AppProcess?
+        var app: LocalApp?
     }
     private let created = Mutex(Created())
 
@@ -101,30 +101,57 @@ final class LocalDrillTarget: DrillTarget {
     /// The key file is already in the throwaway's folder, or the key in the app's environment.
     func placeKey(_ key: InstalledMasterKey, _ spec: MasterKeySpec, installed: String) async throws -> String { installed }
 
-    /// Migrate, start, wait for the ready probes, read the log.
+    /// Migrate, start every program, wait for each one's ready probes and then the app's, read the logs.
     func bootApp(_ spec: AppSpec, key: InstalledMasterKey?) async throws -> BootedApp {
-        guard let cluster, case .command(let arguments) = spec.start, let executable = arguments.first else {
-            throw StepFailure(.error, "a local environment starts the app with app.start.command")
+        guard let cluster else { throw StepFailure(.error, "no restored database to boot the app on") }
+        let programs: [(name: String?, command: [String], ready: [ReadyProbe])]
+        switch spec.start {
+        case .command(let arguments): programs = [(nil, arguments, [])]
+        case .processes(let processes): programs = processes.map { ($0.name, $0.command, $0.ready) }
+        case .services: throw StepFailure(.error, "a local environment starts the app with app.start.command or app.start.processes")
         }
-        let port: UInt16
-        do { port = UInt16(try freeLoopbackPort()) } catch { throw StepFailure(.error, "no free loopback port for the app: \(error)") }
-        let address = AppAddress(port: port, masterKeyFile: key?.file)
-        var environment = appEnvironment(cluster, key: key)
-        environment["PORT"] = String(port)
-        let folder = scenario.folder
+        var ports: [UInt16] = []
+        do {
+            // Each process its own port: asked for one at a time, a port handed out twice is asked for again.
+            while ports.count < programs.count {
+                let port = UInt16(try freeLoopbackPort())
+                if !ports.contains(port) { ports.append(port) }
+            }
+        } catch {
+            throw StepFailure(.error, "no free loopback port for the app: \(error)")
+        }
+        let named = Dictionary(uniqueKeysWithValues: zip(programs, ports).compactMap { program, port in program.name.map { ($0, port) } })
+        let address = AppAddress(port: ports[0], masterKeyFile: key?.file, processPorts: named)
         var evidence: [String] = []
         if let migrate = spec.migrate {
             evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, variables: [:], key: key), secrets: secrets))
         }
-        // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
-        let command = Command(address.argument(executable), arguments.dropFirst().map(address.argument), environment: environment,
-                              workingDirectory: folder)
-        let app = AppProcess(command, forbidden: spec.logsMustNotContain)
+        var parts: [LocalApp.Part] = []
+        for (program, port) in zip(programs, ports) {
+            var environment = appEnvironment(cluster, key: key)
+            environment["PORT"] = String(port)
+            guard let executable = program.command.first else { throw StepFailure(.error, "\(program.name ?? "the app")'s command is empty") }
+            // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
+            let command = Command(address.argument(executable, ownPort: port), program.command.dropFirst().map { address.argument($0, ownPort: port) },
+                                  environment: environment, workingDirectory: scenario.folder)
+            parts.append(LocalApp.Part(name: program.name, process: AppProcess(command, forbidden: spec.logsMustNotContain), port: port))
+            evidence.append("started" + (program.name.map { " \($0)" } ?? "") + ": \(secrets.redact(command.displayLine)) on 127.0.0.1:\(port)")
+        }
+        let app = LocalApp(parts: parts)
         created.withLock { $0.app = app }
-        evidence.append("started: \(secrets.redact(command.displayLine)) on 127.0.0.1:\(port)")
-        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets)
+        for (part, program) in zip(parts, programs) where !program.ready.isEmpty {
+            evidence += try await AppBoot.waitUntilReady(part.process, probes: program.ready, address: address, secrets: secrets,
+                                                         subject: { _ in part.subject })
+        }
+        evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets,
+                                                     subject: { AppBoot.subject(of: $0, naming: app.isSeveral ? "process" : nil) })
         try await AppBoot.checkLogs(app, secrets: secrets)
-        return BootedApp(address: address, message: "the app is up on 127.0.0.1:\(port); \(AppBoot.probesPassed(spec))", evidence: evidence)
+        let listening = parts.map { part in (part.name.map { "\($0) on " } ?? "") + "127.0.0.1:\(part.port)" }.joined(separator: ", ")
+        let probes = CheckWording.count(Int64(spec.ready.count + spec.start.processProbes.count), "ready probe")
+        return BootedApp(address: address,
+                         message: (app.isSeveral ? "\(parts.count) process\(parts.count == 1 ? "" : "es") up: " : "the app is up on ")
+                            + listening + "; " + (spec.ready.isEmpty && spec.start.processProbes.isEmpty ? "no ready probe configured" : probes + " passed"),
+                         evidence: evidence)
     }
 
     /// The app gets the key from the drill, never from the harness's own environment.
@@ -137,7 +164,7 @@ final class LocalDrillTarget: DrillTarget {
     func migrationCommand(_ spec: MigrateSpec, variables: [String: String], key: InstalledMasterKey?) throws -> Command {
         guard let cluster else { throw StepFailure(.error, "no restored database to migrate") }
         let address = AppAddress(port: 0, masterKeyFile: key?.file)
-        let arguments = spec.command.map(address.argument)
+        let arguments = spec.command.map { address.argument($0) }
         guard let executable = arguments.first else { throw StepFailure(.error, "the migrate command is empty") }
         return Command(executable, Array(arguments.dropFirst()), environment: appEnvironment(cluster, key: key), workingDirectory: scenario.folder)
     }
@@ -145,7 +172,11 @@ final class LocalDrillTarget: DrillTarget {
     func stopApp() async -> AppStop {
         guard let app = created.withLock({ state in defer { state.app = nil }; return state.app }) else { return AppStop() }
         await app.stop()
-        return AppStop(actions: ["app stopped (\(app.exit ?? "still running"))"], log: app.lastLines)
+        guard app.isSeveral else {
+            return AppStop(actions: ["app stopped (\(app.exits))"], log: app.parts.first?.process.lastLines ?? [])
+        }
+        return AppStop(actions: ["app stopped (\(app.exits))"], log: [],
+                       processLogs: app.parts.map { ($0.name ?? "app", $0.process.lastLines) })
     }
 
     // MARK: Commands
