@@ -17,6 +17,13 @@ struct ManifestCommand: AsyncParsableCommand {
                 --exec 'pg_dump -Fc --no-owner --snapshot={snapshot} -f /var/backups/db.dump' \\
                 --dump /var/backups/db.dump --out /var/backups/db.manifest.json
 
+            With --scenario, a command check whose expect.output_recorded is NAME has its command run \
+            here, against production, and its output recorded under NAME; --record NAME='COMMAND' runs \
+            production's own invocation instead (a shell command), or records one more:
+
+              restore-drill manifest --scenario Scenarios/ecommus-monthly.yml \\
+                --record plugins='node --experimental-strip-types apps/api/src/cli/list-plugins.ts' ...
+
             Connection: the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) \
             or the flags below; the password only ever from PGPASSWORD or ~/.pgpass. --exec runs \
             with the same environment, so its pg_dump connects the same way.
@@ -37,6 +44,9 @@ struct ManifestCommand: AsyncParsableCommand {
     @Option(help: "Where to write the manifest (JSON). Default: standard output.")
     var out: String?
 
+    @Option(name: .customLong("record"), help: "NAME='COMMAND': record what a shell command prints against production, under NAME (repeatable).")
+    var records: [String] = []
+
     func run() async throws {
         // Before production is read or a dump taken: a manifest that cannot be written is lost work.
         if let out {
@@ -46,16 +56,30 @@ struct ManifestCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        var recorded: [String: String] = [:]
+        for record in records {
+            let parts = record.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0].range(of: ManifestTaker.recordNamePattern, options: .regularExpression) != nil,
+                  !parts[1].trimmingCharacters(in: .whitespaces).isEmpty else {
+                FileHandle.standardError.write(Data("manifest: --record '\(record)' is not NAME='COMMAND' (a name of letters, digits, '-', '_', '.', then the shell command)\n".utf8))
+                throw ExitCode(2)
+            }
+            recorded[parts[0]] = parts[1]
+        }
         var checks: [CheckSpec] = []
+        var folder: String?
         if let scenario {
             do {
-                checks = try ScenarioLoader.load(path: scenario).checks
+                let loaded = try ScenarioLoader.load(path: scenario)
+                checks = loaded.checks
+                folder = URL(fileURLWithPath: loaded.file).deletingLastPathComponent().path
             } catch let error as ScenarioLoadError {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw ExitCode(2)
             }
         }
-        let taker = ManifestTaker(connection: connection.parameters(applicationName: "restore-drill manifest"), checks: checks, exec: exec, dumpPath: dump)
+        let taker = ManifestTaker(connection: connection.parameters(applicationName: "restore-drill manifest"), checks: checks, exec: exec,
+                                  dumpPath: dump, records: recorded, commandsFolder: folder)
         let manifest: Manifest
         do {
             manifest = try await taker.take { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -76,6 +100,7 @@ struct ManifestCommand: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data("manifest written to \(out): \(manifest.rowCounts.count) tables".utf8
                 + (manifest.schema.map { Data(", schema of \($0.counts)".utf8) } ?? Data())
+                + (manifest.commandOutputs.map { Data(", outputs of \($0.keys.sorted().joined(separator: ", "))".utf8) } ?? Data())
                 + (manifest.dump.map { Data(", dump sha256 \($0.sha256)".utf8) } ?? Data()) + Data("\n".utf8)))
         } else {
             FileHandle.standardOutput.write(json + Data("\n".utf8))

@@ -37,7 +37,7 @@ import Testing
             #expect(broken.verdict == .fail, "\(broken.outline)")
             #expect(broken.checks.map(\.verdict) == [.fail, .pass, .pass])
             #expect(broken.checks[0].message == "`psql -XAtc SELECT name FROM plugins ORDER BY name`: its output differs from \(baseline) "
-                    + "at line 3: expected 'gamma', got no line")
+                    + "at line 3: expected 'gamma', got no line; 1 line gone:\n- gamma")
         }
     }
 

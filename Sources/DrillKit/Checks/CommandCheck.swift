@@ -39,7 +39,7 @@ public struct CommandCheck: DrillCheck {
         }
         let expectedOutput: String?
         do {
-            expectedOutput = try expectedText()
+            expectedOutput = try expectedText(manifest: context.manifest)
         } catch {
             transcript.cannotVerify("\(error)")
             return transcript.outcome(passing: "")
@@ -63,6 +63,7 @@ public struct CommandCheck: DrillCheck {
         let printed = Self.trimmed(context.secrets.redact(output.standardOutput))
         let printedError = context.secrets.redact(output.standardError)
         let status = output.exitCode.map { "exit code \($0)" } ?? output.statusDescription
+        var outputWord = ""
         transcript.observe("exit code", expected: String(settings.exitCode), actual: output.exitCode.map(String.init) ?? status,
                            ok: output.exitCode == settings.exitCode)
         if output.exitCode != settings.exitCode {
@@ -71,22 +72,43 @@ public struct CommandCheck: DrillCheck {
         }
         if let expectation = settings.output {
             // Judged on what it printed; quoted (bounded) only once redacted.
-            let (ok, expected, problem) = Self.judge(raw, against: expectation, expectedText: expectedOutput)
-            transcript.observe("output", expected: expected, actual: Self.quote(printed), ok: ok)
-            if let problem { transcript.fail("`\(line)`: " + problem) }
+            let judged = Self.judge(raw, against: expectation, expectedText: expectedOutput, allow: settings.allow,
+                                    redact: context.secrets.redact)
+            transcript.observe("output", expected: judged.expected, actual: Self.quote(printed), ok: judged.ok)
+            if let problem = judged.problem { transcript.fail("`\(line)`: " + problem) }
+            outputWord = ", output " + (judged.passing ?? "as expected")
         }
-        let outputWord = settings.output.map { _ in ", output as expected" } ?? ""
         return transcript.outcome(passing: "`\(line)`" + (settings.service.map { " in \($0)" } ?? "")
                                   + " ended with exit code \(settings.exitCode)" + outputWord)
     }
 
+    /// Production's recorded output is compared with the drill's: `restore-drill manifest` runs this command.
+    public var manifestNeeds: [ManifestNeed] {
+        guard case .recorded(let name)? = settings.output else { return [] }
+        return [.commandOutput(name: name, run: settings.run)]
+    }
+
     /// The text an `equals`-like expectation compares with; a baseline file is read now.
-    private func expectedText() throws -> String? {
-        guard case .equalsFile(let path)? = settings.output else { return nil }
-        do {
-            return Self.trimmed(try String(contentsOfFile: path, encoding: .utf8))
-        } catch {
-            throw ScenarioFileProblem("cannot read the expected output \(path): \(error.localizedDescription)")
+    private func expectedText(manifest: Manifest?) throws -> String? {
+        switch settings.output {
+        case .equalsFile(let path)?:
+            do {
+                return Self.trimmed(try String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw ScenarioFileProblem("cannot read the expected output \(path): \(error.localizedDescription)")
+            }
+        case .recorded(let name)?:
+            guard let manifest else {
+                throw ScenarioFileProblem("no manifest to compare with what production printed (recorded as \(name)): set backup.manifest")
+            }
+            guard let recorded = manifest.commandOutputs?[name] else {
+                throw ScenarioFileProblem("the manifest of \(ISO8601.string(from: manifest.takenAt)) recorded no output named \(name): take it with "
+                                          + "`restore-drill manifest --scenario …`, which runs this check's command against production, "
+                                          + "or give production's own with `--record \(name)='…'`")
+            }
+            return Self.trimmed(recorded.output)
+        default:
+            return nil
         }
     }
 
@@ -95,36 +117,73 @@ public struct CommandCheck: DrillCheck {
         init(_ description: String) { self.description = description }
     }
 
-    static func judge(_ printed: String, against expectation: CommandOutputExpectation,
-                      expectedText: String?) -> (ok: Bool, expected: String, problem: String?) {
+    struct Judgement {
+        var ok: Bool
+        var expected: String
+        var problem: String?
+        /// The words of a pass when more than "as expected" (the version bumps allowed).
+        var passing: String?
+    }
+
+    static func judge(_ printed: String, against expectation: CommandOutputExpectation, expectedText: String?,
+                      allow: OutputAllowance = .exact, redact: (String) -> String = { $0 }) -> Judgement {
         switch expectation {
         case .equals(let text):
-            return compare(printed, trimmed(text), label: quote(trimmed(text)), source: "the expected text")
+            return compare(printed, trimmed(text), label: quote(trimmed(text)), source: "the expected text", allow: allow, redact: redact)
         case .equalsFile(let path):
-            return compare(printed, expectedText ?? "", label: "the text of \(path)", source: path)
+            return compare(printed, expectedText ?? "", label: "the text of \(path)", source: path, allow: allow, redact: redact)
+        case .recorded(let name):
+            return compare(printed, expectedText ?? "", label: "what production printed (recorded as \(name))",
+                           source: "what production printed (recorded as \(name))", allow: allow, redact: redact)
         case .contains(let text):
             let ok = printed.contains(text)
-            return (ok, "contains \(quote(text))", ok ? nil : "its output does not contain \(quote(text))")
+            return Judgement(ok: ok, expected: "contains \(quote(text))", problem: ok ? nil : "its output does not contain \(quote(text))")
         case .matches(let pattern):
             let ok = (try? NSRegularExpression(pattern: pattern))?
                 .firstMatch(in: printed, range: NSRange(printed.startIndex..., in: printed)) != nil
-            return (ok, "matches /\(pattern)/", ok ? nil : "its output does not match /\(pattern)/")
+            return Judgement(ok: ok, expected: "matches /\(pattern)/", problem: ok ? nil : "its output does not match /\(pattern)/")
         }
     }
 
-    private static func compare(_ printed: String, _ wanted: String, label: String, source: String) -> (ok: Bool, expected: String, problem: String?) {
-        guard printed != wanted else { return (true, label, nil) }
-        return (false, label, "its output differs from \(source) " + firstDifference(printed, wanted))
+    /// Equal as `allow` reads them; when not, the first difference and the lines that differ, as a diff.
+    private static func compare(_ printed: String, _ wanted: String, label: String, source: String, allow: OutputAllowance,
+                                redact: (String) -> String) -> Judgement {
+        let got = lines(printed), expected = lines(wanted)
+        let expectedLabel = label + (allow == .versionBumps ? ", up to version bumps" : "")
+        if got.map(allow.normalized) == expected.map(allow.normalized) {
+            let bumps = zip(expected, got).filter { $0 != $1 }.map { "\($0) → \($1)" }
+            let passing = bumps.isEmpty ? nil
+                : "equal to \(label) up to \(CheckWording.count(Int64(bumps.count), "version bump")) (\(redact(bumps.prefix(5).joined(separator: "; "))))"
+            return Judgement(ok: true, expected: expectedLabel, passing: passing)
+        }
+        var problem = "its output differs from \(source) " + firstDifference(printed, wanted, allow: allow)
+        if let changes = LineDiff.changes(from: expected, to: got, normalize: allow.normalized) {
+            let shown = changes.prefix(quotedLines).map(redact).joined(separator: "\n")
+            problem += "; " + diffSummary(changes) + ":\n" + shown
+                + (changes.count > quotedLines ? "\n[… \(changes.count) changed lines in all, cut]" : "")
+        }
+        return Judgement(ok: false, expected: expectedLabel, problem: problem)
+    }
+
+    /// `1 line gone, 2 new`.
+    private static func diffSummary(_ changes: [String]) -> String {
+        let gone = changes.filter { $0.hasPrefix("- ") }.count, new = changes.count - gone
+        return [gone > 0 ? CheckWording.count(Int64(gone), "line") + " gone" : nil, new > 0 ? "\(new) new" : nil]
+            .compactMap { $0 }.joined(separator: ", ")
+    }
+
+    private static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Where two outputs part: the first line that differs, or the line one of them lacks.
-    static func firstDifference(_ actual: String, _ expected: String) -> String {
+    static func firstDifference(_ actual: String, _ expected: String, allow: OutputAllowance = .exact) -> String {
         let got = actual.split(separator: "\n", omittingEmptySubsequences: false)
         let wanted = expected.split(separator: "\n", omittingEmptySubsequences: false)
         for index in 0..<max(got.count, wanted.count) {
             let left = index < got.count ? String(got[index]) : nil
             let right = index < wanted.count ? String(wanted[index]) : nil
-            guard left != right else { continue }
+            guard left.map(allow.normalized) != right.map(allow.normalized) else { continue }
             return "at line \(index + 1): expected \(right.map { quote($0) } ?? "no line"), got \(left.map { quote($0) } ?? "no line")"
         }
         return ""

@@ -98,6 +98,8 @@ public enum ManifestNeed: Sendable {
     case moneyTotals(column: ColumnReference, currency: ColumnReference?)
     /// The latest invoice number, per series when the check has one.
     case invoiceLatest(InvoiceSequenceCheckSpec)
+    /// What a program prints against production, recorded under `name` (`output_recorded`).
+    case commandOutput(name: String, run: [String])
 }
 
 /// Why the restored catalog's fingerprint could not be read.

@@ -20,6 +20,9 @@ public struct Manifest: Sendable, Codable, Equatable {
     public var dump: DumpFingerprint?
     /// Production's structure in the same snapshot; nil in manifests from before it was recorded.
     public var schema: SchemaFingerprint?
+    /// What named programs printed against production as the manifest was taken (an installed
+    /// plugin list), by name; a `command` check with `output_recorded` compares the drill's with it.
+    public var commandOutputs: [String: RecordedOutput]?
     /// Who these figures are of, when not production: the upgrade gate's baseline is the
     /// restored copy as the current version saw it.
     public var reportedBy: String?
@@ -36,6 +39,16 @@ public struct Manifest: Sendable, Codable, Equatable {
             self.path = path
             self.sha256 = sha256
             self.sizeBytes = sizeBytes
+        }
+    }
+
+    public struct RecordedOutput: Sendable, Codable, Equatable {
+        /// The command as it was run, for the report's reader.
+        public var command: String
+        public var output: String
+        public init(command: String, output: String) {
+            self.command = command
+            self.output = output
         }
     }
 

@@ -11,12 +11,25 @@ public struct ManifestTaker: Sendable {
     public var exec: String?
     /// The file or folder `exec` writes; its sha256 and size go into the manifest.
     public var dumpPath: String?
+    /// `--record NAME=COMMAND`: shell commands whose output is recorded under NAME, over the
+    /// `run` of a check whose `output_recorded` is NAME (production's own invocation).
+    public var records: [String: String]
+    /// Where a check's `run` starts: the scenario's folder, as on a drill.
+    public var commandsFolder: String?
 
-    public init(connection: ConnectionParameters, checks: [CheckSpec] = [], exec: String? = nil, dumpPath: String? = nil) {
+    /// What a recorded output is named: it is written in scenarios and on command lines.
+    public static let recordNamePattern = #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#
+    /// A recorded output is a listing (plugins, versions), not data: beyond this it is refused.
+    static let recordLimit = 1 << 20
+
+    public init(connection: ConnectionParameters, checks: [CheckSpec] = [], exec: String? = nil, dumpPath: String? = nil,
+                records: [String: String] = [:], commandsFolder: String? = nil) {
         self.connection = connection
         self.checks = checks
         self.exec = exec
         self.dumpPath = dumpPath
+        self.records = records
+        self.commandsFolder = commandsFolder
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -40,13 +53,21 @@ public struct ManifestTaker: Sendable {
         let version = try await db.query("SHOW server_version").scalar ?? "?"
         var manifest = Manifest(takenAt: takenAt, database: database, serverVersion: version, snapshot: snapshot)
         manifest.rowCounts = try await rowCounts(db)
+        var commands: [String: Command] = [:]
         for need in checks.compactMap(makeCheck).flatMap(\.manifestNeeds) {
             switch need {
             case .moneyTotals(let column, let currency):
                 manifest.moneyTotals[column.description] = try await moneyTotals(db, column: column, currency: currency)
             case .invoiceLatest(let invoices):
                 manifest.invoiceLatest["\(invoices.table).\(invoices.column)"] = try await latestNumbers(db, invoices)
+            case .commandOutput(let name, let run):
+                if let executable = run.first {
+                    commands[name] = Command(executable, Array(run.dropFirst()), environment: programEnvironment, workingDirectory: commandsFolder)
+                }
             }
+        }
+        for (name, shell) in records {
+            commands[name] = Command("/bin/sh", ["-c", shell], environment: programEnvironment)
         }
         manifest.schema = try await SchemaFingerprintReader.read(db, inTransaction: true)
         if let exec, let snapshot, let dumpPath {
@@ -60,8 +81,49 @@ public struct ManifestTaker: Sendable {
             let (hash, size) = try FileDigest.sha256(path: dumpPath)
             manifest.dump = .init(path: URL(fileURLWithPath: dumpPath).lastPathComponent, sha256: hash, sizeBytes: size)
         }
+        // While the snapshot is held: the programs read production as close to it as they can.
+        if !commands.isEmpty {
+            do {
+                manifest.commandOutputs = try await recordOutputs(commands)
+            } catch {
+                _ = try? await db.query("ROLLBACK")
+                throw error
+            }
+        }
         try await db.query("COMMIT")
         return manifest
+    }
+
+    /// The connection's `PG*` variables over the inherited ones; the password stays where
+    /// libpq finds it (`PGPASSWORD`, `~/.pgpass`).
+    private var programEnvironment: [String: String?] {
+        var environment: [String: String?] = [:]
+        if let host = connection.host { environment["PGHOST"] = host }
+        if let port = connection.port { environment["PGPORT"] = String(port) }
+        if let user = connection.user { environment["PGUSER"] = user }
+        if let database = connection.database { environment["PGDATABASE"] = database }
+        return environment
+    }
+
+    private func recordOutputs(_ commands: [String: Command]) async throws -> [String: Manifest.RecordedOutput] {
+        var outputs: [String: Manifest.RecordedOutput] = [:]
+        for (name, command) in commands.sorted(by: { $0.key < $1.key }) {
+            let output: CommandOutput
+            do {
+                output = try await CommandRunner.run(command, captureLimit: Self.recordLimit + 1)
+            } catch {
+                throw Failure(description: "the command recorded as \(name) could not start: \(error)")
+            }
+            guard output.succeeded else {
+                throw Failure(description: "the command recorded as \(name) failed (\(output.statusDescription)): \(output.errorTail())")
+            }
+            guard output.standardOutput.utf8.count <= Self.recordLimit else {
+                throw Failure(description: "the command recorded as \(name) printed more than \(Self.recordLimit >> 20) MiB: "
+                              + "a recorded output is a listing to compare (plugins, versions), not data")
+            }
+            outputs[name] = Manifest.RecordedOutput(command: command.displayLine, output: output.standardOutput)
+        }
+        return outputs
     }
 
     /// Every user table's exact count in one statement, computed on the server.

@@ -403,6 +403,9 @@ public enum CommandOutputExpectation: Sendable, Equatable {
     case matches(String)
     /// The text of a file (a baseline taken before, e.g. the installed plugin list).
     case equalsFile(String)
+    /// What the same program printed against production when the manifest was taken
+    /// (`restore-drill manifest` records it under this name).
+    case recorded(String)
 }
 
 /// `command`: run a program (argv, no shell) on this host with the restored database's `PG*`
@@ -413,9 +416,12 @@ public struct CommandCheckSpec: Sendable {
     public var timeoutSeconds: Double
     public var exitCode: Int32
     public var output: CommandOutputExpectation?
+    /// How far the output may differ from an `output`, `output_file` or `output_recorded`.
+    public var allow: OutputAllowance
 
     public init(service: String? = nil, run: [String], timeoutSeconds: Double = 60, exitCode: Int32 = 0,
-                output: CommandOutputExpectation? = nil) {
+                output: CommandOutputExpectation? = nil, allow: OutputAllowance = .exact) {
+        self.allow = allow
         self.service = service
         self.run = run
         self.timeoutSeconds = timeoutSeconds

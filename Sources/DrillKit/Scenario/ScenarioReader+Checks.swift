@@ -180,8 +180,10 @@ extension ScenarioReader {
         let timeout = command["timeout"].flatMap(duration)
         var exitCode: Int32 = 0
         var output: CommandOutputExpectation?
+        var allow: OutputAllowance?
         if let expectValue = command["expect"],
-           let expect = mapping(expectValue, allowed: ["exit_code", "output", "output_contains", "output_matches", "output_file"]) {
+           let expect = mapping(expectValue, allowed: ["exit_code", "output", "output_contains", "output_matches", "output_file",
+                                                       "output_recorded", "allow"]) {
             if let code = expect["exit_code"].flatMap(integer) {
                 if (0...255).contains(code) {
                     exitCode = Int32(code)
@@ -189,7 +191,7 @@ extension ScenarioReader {
                     report("exit_code \(code) is not an exit status: expected 0 to 255", at: codeValue.location)
                 }
             }
-            switch exactlyOne(of: ["output", "output_contains", "output_matches", "output_file"], in: expect, required: false) {
+            switch exactlyOne(of: ["output", "output_contains", "output_matches", "output_file", "output_recorded"], in: expect, required: false) {
             case "output": output = expect["output"].flatMap(string).map(CommandOutputExpectation.equals)
             case "output_contains": output = expect["output_contains"].flatMap(string).map(CommandOutputExpectation.contains)
             case "output_matches":
@@ -201,7 +203,17 @@ extension ScenarioReader {
                     }
                 }
             case "output_file": output = expect["output_file"].flatMap(path).map(CommandOutputExpectation.equalsFile)
+            case "output_recorded": output = expect["output_recorded"].flatMap(readRecordedOutputName).map(CommandOutputExpectation.recorded)
             default: break
+            }
+            if let allowValue = expect["allow"] {
+                allow = enumeration(allowValue, as: OutputAllowance.self)
+                switch output {
+                case .contains?, .matches?, nil:
+                    report("allow says how far the output may differ from output, output_file or output_recorded; "
+                           + "without one of them there is nothing to differ from", at: allowValue.entryLocation)
+                default: break
+                }
             }
         }
         if let baselineValue = command["baseline_file"] {
@@ -212,6 +224,17 @@ extension ScenarioReader {
             }
         }
         guard let run else { return nil }
-        return CommandCheckSpec(service: service, run: run, timeoutSeconds: timeout ?? 60, exitCode: exitCode, output: output)
+        return CommandCheckSpec(service: service, run: run, timeoutSeconds: timeout ?? 60, exitCode: exitCode, output: output,
+                                allow: allow ?? .exact)
+    }
+
+    /// The name `restore-drill manifest --record NAME=…` records it under.
+    private func readRecordedOutputName(_ value: ScenarioValue) -> String? {
+        guard let name = string(value) else { return nil }
+        guard name.range(of: ManifestTaker.recordNamePattern, options: .regularExpression) != nil else {
+            report("'\(name)' is not a recorded output's name: letters, digits, '-', '_' and '.'", at: value.location)
+            return nil
+        }
+        return name
     }
 }

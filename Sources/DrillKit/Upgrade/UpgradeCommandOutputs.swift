@@ -32,8 +32,7 @@ enum UpgradeCommandOutputs {
     /// Nil when `after` is `before` as `allow` reads it, else the first difference in words.
     static func difference(_ before: String, _ after: String, allow: UpgradeCommand.Allowance) -> String? {
         let old = lines(before), new = lines(after)
-        let normalize: (String) -> String = allow == .versionBumps
-            ? { $0.replacingOccurrences(of: #"\d+(\.\d+)+"#, with: "<version>", options: .regularExpression) } : { $0 }
+        let normalize = allow.normalized
         for index in 0..<max(old.count, new.count) {
             let was = index < old.count ? old[index] : nil, now = index < new.count ? new[index] : nil
             guard was.map(normalize) != now.map(normalize) else { continue }

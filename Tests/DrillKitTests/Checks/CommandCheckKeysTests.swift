@@ -36,7 +36,7 @@ import Testing
 
     @Test func refusesWhatCannotBeJudged() {
         #expect(Self.messages(Self.command("{ run: [x], expect: { output: a, output_contains: b } }"))
-                == ["9:47: 'output_contains' cannot be combined with 'output' under checks[0].command.expect: give only one of 'output' or 'output_contains' or 'output_matches' or 'output_file'"])
+                == ["9:47: 'output_contains' cannot be combined with 'output' under checks[0].command.expect: give only one of 'output' or 'output_contains' or 'output_matches' or 'output_file' or 'output_recorded'"])
         #expect(Self.messages(Self.command("{ run: [x], expect: { output_matches: '([' } }"))
                 == ["9:52: output_matches '([' is not a regular expression"])
         #expect(Self.messages(Self.command("{ run: [x], expect: { exit_code: 300 } }")) == ["9:47: exit_code 300 is not an exit status: expected 0 to 255"])
@@ -50,9 +50,19 @@ import Testing
         #expect(CommandCheck.judge("a\nb", against: .equals("a\nb\n"), expectedText: nil).ok)
         let differs = CommandCheck.judge("a\nc", against: .equals("a\nb"), expectedText: nil)
         #expect(!differs.ok)
-        #expect(differs.problem == "its output differs from the expected text at line 2: expected 'b', got 'c'")
+        #expect(differs.problem == "its output differs from the expected text at line 2: expected 'b', got 'c'; 1 line gone, 1 new:\n- b\n+ c")
         let shorter = CommandCheck.judge("alpha\nbeta", against: .equalsFile("/b/plugins.txt"), expectedText: "alpha\nbeta\ngamma")
-        #expect(shorter.problem == "its output differs from /b/plugins.txt at line 3: expected 'gamma', got no line")
+        #expect(shorter.problem == "its output differs from /b/plugins.txt at line 3: expected 'gamma', got no line; 1 line gone:\n- gamma")
+        // Up to version bumps: a bump passes and is named; a line gone still fails, listed.
+        let bumped = CommandCheck.judge("api 2.0.0\ninvoices 1.1.0", against: .recorded("plugins"), expectedText: "api 1.0.0\ninvoices 1.1.0",
+                                        allow: .versionBumps)
+        #expect(bumped.ok)
+        #expect(bumped.passing == "equal to what production printed (recorded as plugins) up to 1 version bump (api 1.0.0 → api 2.0.0)")
+        #expect(!CommandCheck.judge("api 2.0.0", against: .recorded("plugins"), expectedText: "api 1.0.0", allow: .exact).ok)
+        let gone = CommandCheck.judge("api 2.0.0\nseo 1.0", against: .recorded("plugins"), expectedText: "api 1.0.0\ntotp 1.0\nseo 1.0",
+                                      allow: .versionBumps)
+        #expect(gone.problem == "its output differs from what production printed (recorded as plugins) at line 2: expected 'totp 1.0', got 'seo 1.0'; "
+                + "1 line gone:\n- totp 1.0", "\(gone.problem ?? "")")
         #expect(CommandCheck.judge("refstore 2.1.0", against: .contains("2.1"), expectedText: nil).ok)
         #expect(CommandCheck.judge("refstore 2.1.0", against: .contains("3.0"), expectedText: nil).problem == "its output does not contain '3.0'")
         #expect(CommandCheck.judge("v12", against: .matches("^v[0-9]+$"), expectedText: nil).ok)
@@ -87,5 +97,16 @@ import Testing
         let messages = ScenarioFixtures.diagnostics(yaml: ScenarioFixtures.validPreamble + "checks:\n  - freshness: { columns: [orders] }\n")
             .map { "\($0.line):\($0.column): \($0.message)" }
         #expect(messages == ["9:27: 'orders' in checks[0].freshness.columns is not a column: write table.column or schema.table.column"])
+    }
+}
+
+/// The lines two outputs do not share, as `diff` lists them.
+@Suite struct LineDiffTests {
+    @Test func listsWhatIsGoneAndWhatIsNewAroundWhatBothShare() {
+        #expect(LineDiff.changes(from: ["a", "b", "c", "d"], to: ["a", "c", "x", "d"]) == ["- b", "+ x"])
+        #expect(LineDiff.changes(from: ["a"], to: ["a"]) == [])
+        #expect(LineDiff.changes(from: [], to: ["n"]) == ["+ n"])
+        #expect(LineDiff.changes(from: ["api 1.0", "seo 2.0"], to: ["api 1.1", "seo 2.0"], normalize: OutputAllowance.versionBumps.normalized) == [])
+        #expect(LineDiff.changes(from: Array(repeating: "a", count: 3000), to: Array(repeating: "b", count: 3000)) == nil, "too large a table")
     }
 }
