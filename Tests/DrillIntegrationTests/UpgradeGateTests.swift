@@ -33,7 +33,8 @@ import Testing
 
         /// `migrate` replaces the new version's migration command (a fault script); `start` its start command.
         func gate(migrate: [String]? = nil, start: [String]? = nil, expectVersion: String = "2.0.0",
-                  components: [String]? = nil, selfMigrating: Bool = false, textVersion: Bool = false) async throws -> DrillRecord {
+                  components: [String]? = nil, selfMigrating: Bool = false, textVersion: Bool = false,
+                  rollbackWay: UpgradeSpec.RollbackWay = .fresh, extraChecks: [CheckKind] = []) async throws -> DrillRecord {
             var scenario = Scenario.testScenario(dump: dump, checks: [
                 .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
                 .money(MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],
@@ -41,7 +42,7 @@ import Testing
                 .invoiceSequence(InvoiceSequenceCheckSpec(table: "invoices", column: "number", series: "series", latest: .manifest,
                                                           nextNumberSQL: "SELECT next_value FROM invoice_counters WHERE series = $1")),
                 AppDrillTests.Fixture.testOrder,
-            ], manifest: manifest, reportDirectory: scratch.path)
+            ] + extraChecks, manifest: manifest, reportDirectory: scratch.path)
             scenario.masterKey = try key
             scenario.app = app(release: "1")
             scenario.upgrade = UpgradeSpec(
@@ -50,7 +51,7 @@ import Testing
                 version: textVersion ? VersionProbe(url: "http://{{api:3000}}/version", body: .text, from: "1.0.0", to: expectVersion)
                     : VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: expectVersion),
                 migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
-                guardTable: "invoices",
+                guardTable: "invoices", rollbackWay: rollbackWay,
                 commands: [UpgradeCommand(name: "components", run: [refstore, "components", "--release", "1"],
                                           runUpgraded: components ?? [refstore, "components", "--release", "2"], allow: .versionBumps)])
             let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])

@@ -9,6 +9,8 @@ struct DrillPipeline: Sendable {
     var audits: [any DrillAudit] = []
     /// The upgrade gate's way back, rehearsed on its own target after the forward one is gone.
     var rollback: RollbackRehearsal?
+    /// Or the upgrade guide's own way back, on the forward target before its teardown.
+    var rollbackInPlace: InPlaceRollback?
 
     static func standard(for scenario: Scenario, target: any DrillTarget) -> DrillPipeline {
         var steps: [any DrillStep] = [PlanStep()]
@@ -32,7 +34,9 @@ struct DrillPipeline: Sendable {
         // (twice), the new version booted; the checks then judge the upgraded copy.
         steps += [BaselineStep(spec: upgrade), MigrateStep(spec: upgrade), UpgradedAppStep(spec: upgrade)]
         // Checks judge the upgraded copy, so they need the new version up; the way back needs only the backup.
+        let rehearsed = upgrade.rollback ? scenario.app : nil
         return DrillPipeline(steps: steps, checksNeed: .upgradedApp, checks: UpgradeChecks(spec: upgrade), audits: audits,
-                             rollback: upgrade.rollback ? scenario.app.map { RollbackRehearsal(spec: upgrade, app: $0) } : nil)
+                             rollback: upgrade.rollbackWay == .fresh ? rehearsed.map { RollbackRehearsal(spec: upgrade, app: $0) } : nil,
+                             rollbackInPlace: upgrade.rollbackWay == .inPlace ? rehearsed.map { InPlaceRollback(spec: upgrade, app: $0) } : nil)
     }
 }

@@ -87,6 +87,10 @@ public final class DrillRunner: Sendable {
             }
         }
         state.stoppedAt = ContinuousClock.now
+        // In place, the way back starts from the upgraded database, whatever the upgrade did to it.
+        if let inPlace = pipeline.rollbackInPlace, record.steps.first(where: { $0.id == .baseline })?.verdict == .pass, drill.stopReason == nil {
+            finish(await inPlace.run(drill, &state, &record), &record, observed: false)
+        }
         await TeardownStep().run(drill, &state, &record)
         // The way back starts from the backup, so it is rehearsed whenever the backup restored,
         // and most of all when the upgrade failed.

@@ -4,11 +4,14 @@ public struct StepFailure: Error, CustomStringConvertible {
     public var verdict: Verdict
     public var message: String
     public var findings: [Finding]
+    /// What the step saw before it stopped, where its caller keeps it (the way back's parts).
+    public var evidence: [String]
 
-    public init(_ verdict: Verdict, _ message: String, findings: [Finding] = []) {
+    public init(_ verdict: Verdict, _ message: String, findings: [Finding] = [], evidence: [String] = []) {
         self.verdict = verdict
         self.message = message
         self.findings = findings
+        self.evidence = evidence
     }
 
     /// A finding that means the backup is bad fails the step; one about the harness's own

@@ -56,15 +56,24 @@ public struct AppliedMigrationRecord: Sendable, Codable, Equatable {
     }
 }
 
-/// The rehearsal of the way back: its own steps, its own RTO.
+/// The rehearsal of the way back: its own steps, its own RTO (in place: from stopping the new
+/// version to the current one answering its probes).
 public struct RollbackRecord: Sendable, Codable, Equatable {
     public var steps: [StepRecord]
     public var verdict: Verdict
     /// From the start of its target's creation to the current version answering its probes.
     public var rtoSeconds: Double?
     public var teardown: TeardownRecord?
+    /// `in_place` for the upgrade guide's own way (pg_restore --clean onto the upgraded
+    /// database); nil for a fresh restore.
+    public var way: String?
+    /// In place: the objects the new version added that survived the restore.
+    public var leftovers: [String]?
 
-    public init(steps: [StepRecord], verdict: Verdict, rtoSeconds: Double? = nil, teardown: TeardownRecord? = nil) {
+    public init(steps: [StepRecord], verdict: Verdict, rtoSeconds: Double? = nil, teardown: TeardownRecord? = nil,
+                way: String? = nil, leftovers: [String]? = nil) {
+        self.way = way
+        self.leftovers = leftovers
         self.steps = steps
         self.verdict = verdict
         self.rtoSeconds = rtoSeconds

@@ -53,10 +53,16 @@ enum MarkdownUpgrade {
         }
         if let rollback = upgrade.rollback {
             let rto = rollback.rtoSeconds.map { ", RTO \(DurationText.format($0))" } ?? ""
-            blocks.append("### The way back: \(rollback.verdict.label)\(rto)\n\n"
+            let way = rollback.way == UpgradeSpec.RollbackWay.inPlace.rawValue
+                ? "In place, as the upgrade guide rolls back: `pg_restore --clean --if-exists --no-owner` of the pre-upgrade dump onto the upgraded database.\n\n"
+                : "A fresh restore of the pre-upgrade backup, the current version booted on it.\n\n"
+            let left = (rollback.leftovers ?? []).isEmpty ? ""
+                : "\n\n**Left behind** by `--clean` (the new version added them; the dump does not hold them):\n\n"
+                    + (rollback.leftovers ?? []).map { "- " + MarkdownText.inline($0) }.joined(separator: "\n")
+            blocks.append("### The way back: \(rollback.verdict.label)\(rto)\n\n" + way
                           + MarkdownText.table(header: ["Step", "Verdict", "Duration", "Message"], rows: rollback.steps.map {
                               [MarkdownText.code($0.id.rawValue), $0.verdict.label, DurationText.format($0.durationSeconds), MarkdownText.inline($0.message ?? "")]
-                          }))
+                          }) + left)
         }
         return blocks.joined(separator: "\n\n")
     }

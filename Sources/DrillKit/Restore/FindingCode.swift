@@ -18,6 +18,8 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case walSegmentMissing = "wal-segment-missing"
     case extensionMissing = "extension-missing"
     case baseBackupDamaged = "base-backup-damaged"
+    case rollbackLeftovers = "rollback-leftovers"
+    case rollbackRestoreErrors = "rollback-restore-errors"
 
     /// Whose fault a finding is: the backup's fails the drill; the harness's own tools (a
     /// pg_restore too old, PostgreSQL missing, a scenario that misnames the format, a target

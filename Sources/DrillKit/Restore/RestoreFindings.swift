@@ -120,4 +120,20 @@ public enum RestoreFindings {
                     + "Find out why archive_command skipped it; until then every point in time after it is unrecoverable.",
                 detail: detail)
     }
+
+    public static func rollbackLeftovers(_ leftovers: [String]) -> Finding {
+        Finding(.rollbackLeftovers, title: "The way back left \(leftovers.count) object\(leftovers.count == 1 ? "" : "s") the pre-upgrade backup does not hold",
+                explanation: "pg_restore --clean drops only what the dump contains. What the new version's migrations added beside it (a new table, "
+                    + "sequence, function or type) survives the rollback, and the old version then runs on a schema it never had. "
+                    + "Drop these objects as part of the rollback, or restore into a new, empty database instead.",
+                detail: leftovers.joined(separator: "\n"))
+    }
+
+    public static func rollbackRestoreErrors(count: Int, detail: String) -> Finding {
+        Finding(.rollbackRestoreErrors, title: "pg_restore --clean onto the upgraded database reported \(count) error\(count == 1 ? "" : "s")",
+                explanation: "Restoring the pre-upgrade dump over the upgraded schema did not go through cleanly: usually an object the new version "
+                    + "added depends on one the dump drops (a foreign key to a restored table), so the drop fails and the old rows are loaded "
+                    + "beside what is still there. pg_restore's own messages are below; the first one is usually the cause.",
+                detail: detail)
+    }
 }

@@ -1,3 +1,5 @@
+import Yams
+
 extension ScenarioReader {
     /// `upgrade: { to: { migrate, start, ready }, version, migrations, changed_tables, guard, rollback }`.
     func readUpgrade(_ value: ScenarioValue) -> UpgradeSpec? {
@@ -7,14 +9,15 @@ extension ScenarioReader {
         let migrations = upgrade["migrations"].flatMap(readMigrationsTable)
         let changed = upgrade["changed_tables"].flatMap(readChangedTables)
         let guardTable = upgrade["guard"].flatMap(readGuard)
-        let rollback = upgrade["rollback"].flatMap(boolean)
+        let rollback = upgrade["rollback"].flatMap(readRollback)
         let databaseImage = upgrade["database_image"].flatMap(string)
         let commands = upgrade["commands"].flatMap(readUpgradeCommands)
         let problems = [("database_image", databaseImage == nil), ("commands", commands == nil), ("version", version == nil), ("migrations", migrations == nil), ("changed_tables", changed == nil),
                         ("guard", guardTable == nil), ("rollback", rollback == nil)]
         guard let to, !problems.contains(where: { upgrade[$0.0] != nil && $0.1 }) else { return nil }
         return UpgradeSpec(to: to, version: version, migrations: migrations, changedTables: changed ?? [],
-                           guardTable: guardTable, rollback: rollback ?? true, databaseImage: databaseImage,
+                           guardTable: guardTable, rollback: rollback?.rehearsed ?? true, rollbackWay: rollback?.way ?? .fresh,
+                           databaseImage: databaseImage,
                            commands: commands ?? [])
     }
 
@@ -61,6 +64,12 @@ extension ScenarioReader {
             return UpgradeCommand(name: name, run: run, runUpgraded: runUpgraded, service: service, allow: allow ?? .exact)
         }
         return commands.contains { $0 == nil } ? nil : commands.compactMap { $0 }
+    }
+
+    /// `rollback: true | false | fresh | in_place`.
+    private func readRollback(_ value: ScenarioValue) -> (rehearsed: Bool, way: UpgradeSpec.RollbackWay)? {
+        if value.tagName == Tag.Name.bool.rawValue, let flag = value.node.bool { return (flag, .fresh) }
+        return enumeration(value, as: UpgradeSpec.RollbackWay.self).map { (true, $0) }
     }
 
     /// `2.0.0`, or `2` written as a number.

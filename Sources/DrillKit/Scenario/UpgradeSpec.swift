@@ -17,6 +17,14 @@ public struct UpgradeSpec: Sendable {
     public var guardTable: String?
     /// Rehearse the way back: a fresh throwaway from the same backup, the current version booted.
     public var rollback: Bool
+    /// Which way back: a fresh restore, or the upgrade guide's own (`in_place`): the pre-upgrade
+    /// dump restored with `pg_restore --clean --if-exists --no-owner` onto the upgraded database.
+    public var rollbackWay: RollbackWay
+
+    public enum RollbackWay: String, Sendable, CaseIterable {
+        case fresh
+        case inPlace = "in_place"
+    }
     /// Commands whose output the upgrade must keep (a plugin list), run through each version.
     public var commands: [UpgradeCommand]
     /// Compose: the database image the upgraded stack runs (a PostgreSQL line jump: the
@@ -25,7 +33,8 @@ public struct UpgradeSpec: Sendable {
 
     public init(to: AppSpec, version: VersionProbe? = nil, migrations: MigrationsTable? = nil,
                 changedTables: [(table: String, why: String)] = [], guardTable: String? = nil, rollback: Bool = true,
-                databaseImage: String? = nil, commands: [UpgradeCommand] = []) {
+                rollbackWay: RollbackWay = .fresh, databaseImage: String? = nil, commands: [UpgradeCommand] = []) {
+        self.rollbackWay = rollbackWay
         self.databaseImage = databaseImage
         self.commands = commands
         self.to = to
@@ -80,12 +89,7 @@ public struct MigrationsTable: Sendable {
 /// current version and again through the new one; its output must be the same, or differ only
 /// as `allow` says.
 public struct UpgradeCommand: Sendable {
-    public enum Allowance: String, Sendable, CaseIterable {
-        /// Byte for byte (trailing blank lines aside).
-        case exact
-        /// Dotted version numbers may change (`invoices 1.0.0` → `invoices 1.1.0`); nothing else.
-        case versionBumps = "version_bumps"
-    }
+    public typealias Allowance = OutputAllowance
 
     public var name: String
     public var run: [String]

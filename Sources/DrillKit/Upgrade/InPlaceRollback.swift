@@ -1,0 +1,166 @@
+import Foundation
+
+/// The way back the way ecommus's upgrade guide takes it (README, "upgrade.rollback"): the new
+/// version stopped, the pre-upgrade dump restored with `pg_restore --clean --if-exists
+/// --no-owner` onto the upgraded database itself, and the current version booted on the result.
+/// `--clean` drops only what the dump holds, so what the new version's migrations added beside
+/// it survives: the result is compared with the baseline the current version ran on, and every
+/// object left behind is named. Runs on the forward target, before its teardown, whether the
+/// upgrade passed or not: a failed migration is when operators take this way.
+struct InPlaceRollback: Sendable {
+    let spec: UpgradeSpec
+    let app: AppSpec
+
+    static let title = "Rehearse the way back in place: pg_restore --clean --if-exists --no-owner onto the upgraded database"
+    static let restoreArguments = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]
+
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
+        drill.observer.stepStarted(id: .rollback, title: Self.title)
+        let startedAt = Date()
+        let clock = ContinuousClock.now
+        var steps: [StepRecord] = []
+        var findings: [Finding] = []
+        var leftovers: [String] = []
+        let stopped = await drill.target.stopApp()
+        state.appReady = false
+        state.appAddress = nil
+
+        let restore = await perform("rollback_restore", "Restore the pre-upgrade dump with --clean over the upgraded schema") {
+            try await restoreOver(drill, state, &record, findings: &findings)
+        }
+        steps.append(restore)
+        let compare = await perform("rollback_compare", "Compare the result with the baseline the current version ran on") {
+            try await compareWithBaseline(drill, state, record, findings: &findings, leftovers: &leftovers)
+        }
+        steps.append(compare)
+        // The old version is booted whatever the comparison found: whether it runs on the
+        // leftovers is what an operator needs to know next.
+        var booted = false
+        if restore.verdict != .error {
+            let boot = await perform(StepID.app.rawValue, "Boot the current version on the result") {
+                let result = try await AppStep(spec: app).run(drill, &state, &record)
+                return (result.message, result.evidence)
+            }
+            steps.append(boot)
+            booted = boot.verdict == .pass
+        }
+        if booted, let version = spec.version, let address = state.appAddress {
+            steps.append(await perform("rollback_version", "The current version reports itself") {
+                let reported = try await UpgradeFiguresReader.version(version, at: address)
+                if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
+                    throw StepFailure(.fail, problem)
+                }
+                return ("version \(reported)", [])
+            })
+        }
+        let rto = (ContinuousClock.now - clock).seconds
+        let failed = steps.first { $0.verdict != .pass }
+        let verdict: Verdict = failed.map { $0.verdict == .skipped ? .error : $0.verdict } ?? .pass
+        var upgrade = record.upgrade ?? UpgradeRecord()
+        upgrade.rollback = RollbackRecord(steps: steps, verdict: verdict, rtoSeconds: failed == nil ? rto : nil, way: UpgradeSpec.RollbackWay.inPlace.rawValue,
+                                          leftovers: leftovers.isEmpty ? nil : leftovers)
+        record.upgrade = upgrade
+        let message: String
+        if let failed {
+            message = "the way back in place failed at \(failed.id): \(failed.message ?? failed.title)"
+        } else {
+            let version = spec.version?.from.map { " \($0)" } ?? ""
+            message = "pg_restore --clean onto the upgraded database gave back the pre-upgrade schema and data, and the current version\(version) "
+                + "is up on it in \(DurationText.format(rto)) (its RTO)"
+        }
+        var step = StepRecord(id: .rollback, title: Self.title, verdict: verdict, startedAt: startedAt,
+                              durationSeconds: (ContinuousClock.now - clock).seconds, message: drill.secrets.redact(message),
+                              evidence: stopped.actions + steps.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
+        step.findings = findings.map { finding in
+            var redacted = finding
+            redacted.detail = finding.detail.map(drill.secrets.redact)
+            return redacted
+        }
+        drill.observer.stepFinished(step)
+        return step
+    }
+
+    /// pg_restore's errors are a finding, not the end: the comparison says what they did.
+    private func restoreOver(_ drill: DrillContext, _ state: DrillState, _ record: inout DrillRecord,
+                             findings: inout [Finding]) async throws -> (String, [String]) {
+        guard case .dump(let dump)? = state.backup else {
+            throw StepFailure(.error, "the way back in place restores the pre-upgrade dump, and this drill restored none")
+        }
+        guard dump.inspection.format != .plain else {
+            throw StepFailure(.error, "a plain SQL dump cannot be restored with pg_restore --clean: the way back in place needs a custom, directory or tar archive "
+                              + "(pg_dump -Fc), or rollback: fresh")
+        }
+        let ready = try await drill.target.restoreTools(for: dump, &record)
+        let command = ready.tools.command("pg_restore", Self.restoreArguments + ["--dbname", drill.scenario.environment.database.name, ready.tools.dumpPath])
+        let output: CommandOutput
+        do {
+            output = try await CommandRunner.run(command, captureLimit: 4 << 20)
+        } catch {
+            throw StepFailure(.error, "pg_restore could not start: \(error)")
+        }
+        let errors = RestoreOutputClassifier.errorMessages(in: drill.secrets.redact(output.standardError))
+        var evidence = ["restore command: \(command.displayLine)", "result: \(output.statusDescription)"]
+        guard errors.isEmpty, output.succeeded else {
+            let count = max(errors.count, Restorer.ignoredErrorCount(output.standardError) ?? 0, 1)
+            let quoted = errors.prefix(10).joined(separator: "\n") + (errors.count > 10 ? "\n… and \(errors.count - 10) more" : "")
+            findings.append(RestoreFindings.rollbackRestoreErrors(count: count, detail: quoted.isEmpty ? output.errorTail() : quoted))
+            evidence.append("errors: \(count)")
+            throw StepFailure(.fail, "pg_restore --clean reported \(CheckWording.count(Int64(count), "error")) over the upgraded schema; the first: "
+                              + (errors.first ?? output.errorTail(lines: 1)), evidence: evidence)
+        }
+        return ("the pre-upgrade dump restored over the upgraded schema without an error", evidence)
+    }
+
+    /// Equal to the baseline, or every difference named: what was left behind first.
+    private func compareWithBaseline(_ drill: DrillContext, _ state: DrillState, _ record: DrillRecord,
+                                     findings: inout [Finding], leftovers: inout [String]) async throws -> (String, [String]) {
+        guard let before = state.upgradeBefore else {
+            throw StepFailure(.error, "no baseline to compare with: the current version never ran on the restored copy")
+        }
+        let now = try await UpgradeFiguresReader.read("the rolled-back database", in: drill, migrations: spec.migrations)
+        var problems = UpgradeComparison.differences(from: before.figures, to: now.figures, tables: Array(before.figures.rowCounts.keys))
+        var evidence: [String] = []
+        if let reference = before.figures.schema, let result = now.figures.schema {
+            let difference = SchemaDifference(reference: reference, restored: result)
+            // What the drill itself made on the upgraded copy (amcheck for the integrity check)
+            // is not the new version's: only what the upgrade added counts as left behind.
+            let upgraded = Set((state.upgradeAfter?.figures.schema?.objects ?? result.objects).map(\.key))
+            let byDrill = difference.added.filter { !upgraded.contains($0.object.key) }
+            leftovers = difference.added.filter { upgraded.contains($0.object.key) }.map { added in
+                added.object.described + (added.dependents > 0 ? " (with \(CheckWording.count(Int64(added.dependents), "dependent object")))" : "")
+            }
+            if !byDrill.isEmpty { evidence.append("made by the drill's own checks, not counted: " + byDrill.map(\.object.described).joined(separator: ", ")) }
+            problems += difference.missing.map { "missing \($0.object.described)" } + difference.changed.map { "changed \($0.reference.described)" }
+        } else {
+            evidence.append("no schema fingerprint on one side: the objects were not compared")
+        }
+        if !leftovers.isEmpty { findings.append(RestoreFindings.rollbackLeftovers(leftovers)) }
+        guard leftovers.isEmpty, problems.isEmpty else {
+            let left = leftovers.isEmpty ? [] : ["left behind: " + leftovers.prefix(5).joined(separator: ", ")
+                                                 + (leftovers.count > 5 ? " and \(leftovers.count - 5) more" : "")]
+            throw StepFailure(.fail, "the result is not the pre-upgrade backup: " + (left + problems.prefix(5)).joined(separator: "; "), evidence: evidence)
+        }
+        let tables = before.figures.rowCounts.count
+        return ("the result equals the baseline: \(CheckWording.count(Int64(tables), "table")), their rows, totals and schema; nothing left behind", evidence)
+    }
+
+    /// One part of the way back, timed, its failure caught.
+    private func perform(_ id: String, _ title: String, _ body: () async throws -> (String, [String])) async -> StepRecord {
+        let clock = ContinuousClock.now
+        var result = StepRecord(id: StepID(rawValue: id), title: title, verdict: .pass, startedAt: Date())
+        do {
+            let (message, evidence) = try await body()
+            result.message = message
+            result.evidence = evidence
+        } catch let failure as StepFailure {
+            result.verdict = failure.verdict
+            result.message = failure.message
+            result.evidence = failure.evidence
+        } catch {
+            result.verdict = .error
+            result.message = "\(error)"
+        }
+        result.durationSeconds = (ContinuousClock.now - clock).seconds
+        return result
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+@testable import DrillKit
+import Testing
+
+/// ecommus's way back, rehearsed (`upgrade.rollback: in_place`): the new version stopped and
+/// the pre-upgrade dump restored with `pg_restore --clean --if-exists --no-owner` onto the
+/// upgraded database. RefStore 2.0's migrations only change tables the dump holds, so
+/// `--clean` takes them back and the result equals the baseline; a migration that adds a table
+/// of its own leaves it behind, named; one whose new table points at a restored one makes the
+/// drop itself fail, and pg_restore's errors are named too.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct InPlaceRollbackTests {
+    @Test func theCleanRestoreOntoTheUpgradedDatabasePassesAndWhatTheUpgradeLeftBehindIsNamed() async throws {
+        try await UpgradeGateTests().withFixture { fixture in
+            // The integrity check installs amcheck on the upgraded copy: the drill's, not a leftover.
+            let healthy = try await fixture.gate(rollbackWay: .inPlace, extraChecks: [.integrity(IntegrityCheckSpec(budgetSeconds: 60))])
+            #expect(healthy.verdict == .pass, "\(healthy.outline)\n\(healthy.summary)")
+            #expect(healthy.steps.map(\.id.rawValue) == ["plan", "prepare", "target", "restore", "master_key", "app", "baseline", "migrate",
+                                                         "upgraded_app", "rollback"])
+            let back = try #require(healthy.upgrade?.rollback)
+            #expect(back.way == "in_place")
+            #expect(back.steps.map(\.id.rawValue) == ["rollback_restore", "rollback_compare", "app", "rollback_version"],
+                    "\(back.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" })")
+            #expect(back.steps[0].evidence.first?.contains("pg_restore --clean --if-exists --no-owner --no-privileges --dbname") == true,
+                    "\(back.steps[0].evidence)")
+            #expect(back.steps[1].message?.hasPrefix("the result equals the baseline: ") == true, "\(back.steps[1].message ?? "")")
+            #expect(back.steps[1].evidence.contains { $0.hasPrefix("made by the drill's own checks, not counted: extension amcheck") },
+                    "\(back.steps[1].evidence)")
+            #expect(back.steps[3].message == "version 1.0.0")
+            #expect(back.leftovers == nil)
+            #expect((back.rtoSeconds ?? 0) > 0)
+            #expect(healthy.step(.rollback)?.message?.hasPrefix("pg_restore --clean onto the upgraded database gave back the pre-upgrade schema and data, "
+                                                               + "and the current version 1.0.0 is up on it in ") == true,
+                    "\(healthy.step(.rollback)?.message ?? "")")
+            #expect(healthy.teardown?.leftovers == [], "the rolled-back app and the copy are gone")
+            let markdown = MarkdownReport.render(healthy)
+            #expect(markdown.contains("In place, as the upgrade guide rolls back"), "the report says which way back")
+
+            // A migration that adds a table of its own: --clean never drops it.
+            let added = try fixture.faultyMigration("CREATE TABLE IF NOT EXISTS loyalty_points (customer_id bigint NOT NULL, points integer NOT NULL DEFAULT 0)")
+            let leftover = try await fixture.gate(migrate: added, rollbackWay: .inPlace)
+            #expect(leftover.checks.allSatisfy { $0.verdict == .pass }, "the upgrade itself kept everything: \(leftover.outline)")
+            let step = try #require(leftover.step(.rollback))
+            #expect(step.verdict == .fail, "\(leftover.outline)")
+            #expect(step.findings.map(\.code) == ["rollback-leftovers"])
+            #expect(leftover.upgrade?.rollback?.leftovers == ["table public.loyalty_points (with 2 dependent objects)"], "\(leftover.upgrade?.rollback?.leftovers ?? [])")
+            #expect(step.message == "the way back in place failed at rollback_compare: the result is not the pre-upgrade backup: "
+                    + "left behind: table public.loyalty_points (with 2 dependent objects)", "\(step.message ?? "")")
+            #expect(leftover.upgrade?.rollback?.steps.first { $0.id == .app }?.verdict == .pass, "1.0.0 still boots beside the leftover")
+            #expect(leftover.exitCode == 1)
+            #expect(leftover.summary.contains("rollback"), "the headline names the way back: \(leftover.summary)")
+
+            // Its new table points at customers: dropping customers fails, and the old rows load beside the new ones.
+            let tied = try fixture.faultyMigration("CREATE TABLE IF NOT EXISTS loyalty_points (customer_id bigint NOT NULL REFERENCES customers(id), points integer)")
+            let entangled = try await fixture.gate(migrate: tied, rollbackWay: .inPlace)
+            let failed = try #require(entangled.step(.rollback))
+            #expect(failed.verdict == .fail)
+            #expect(failed.findings.map(\.code).contains("rollback-restore-errors"), "\(failed.findings.map(\.code))")
+            #expect(failed.findings.map(\.code).contains("rollback-leftovers"))
+            #expect(failed.message?.contains("cannot drop table public.customers because other objects depend on it") == true
+                    || failed.findings.first { $0.code == "rollback-restore-errors" }?.detail?.contains("cannot drop") == true,
+                    "\(failed.message ?? "")\n\(failed.findings.map { $0.detail ?? "" })")
+            #expect(entangled.teardown?.leftovers == [])
+        }
+    }
+}
