@@ -14,21 +14,39 @@
 # With --upgrade, step 4 is the upgrade gate, Scenarios/sovecom-upgrade-local.yml: RefStore
 # 1.0.0 to 2.0.0 rehearsed on the restored copy, and the way back; with --compose as well,
 # Scenarios/sovecom-upgrade.yml (also PostgreSQL 15 to 17).
-# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose] [--upgrade]
+# With --shape ecommus, step 4 runs Scenarios/ecommus-monthly.yml (four services side by side,
+# the plugin list recorded in the manifest), or with --upgrade ecommus-upgrade-local.yml (and
+# its in-place rollback); with --shape nestfleet, Scenarios/nestfleet-monthly.yml (an API that
+# migrates itself as it starts). Both run on the local target.
+# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose] [--upgrade] [--shape sovecom|ecommus|nestfleet]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 size=small
 compose=false
 upgrade=false
+shape=sovecom
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=${2:?--size needs tiny, small, medium or large}; shift 2 ;;
     --compose) compose=true; shift ;;
     --upgrade) upgrade=true; shift ;;
-    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose, --upgrade)" >&2; exit 2 ;;
+    --shape) shape=${2:?--shape needs sovecom, ecommus or nestfleet}; shift 2 ;;
+    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose, --upgrade, --shape sovecom|ecommus|nestfleet)" >&2; exit 2 ;;
   esac
 done
+case "$shape" in
+  sovecom) manifest_scenario=Scenarios/demo-local.yml ;;
+  ecommus) manifest_scenario=Scenarios/ecommus-monthly.yml ;;
+  nestfleet) manifest_scenario=Scenarios/nestfleet-monthly.yml ;;
+  *) echo "demo: unknown shape $shape (use sovecom, ecommus or nestfleet)" >&2; exit 2 ;;
+esac
+if [ "$shape" != sovecom ] && $compose; then
+  echo "demo: --shape $shape runs on the local target; drop --compose" >&2; exit 2
+fi
+if [ "$shape" = nestfleet ] && $upgrade; then
+  echo "demo: NestFleet's upgrade is its own start-up migration: run --shape nestfleet without --upgrade" >&2; exit 2
+fi
 source scripts/lib/production.sh
 
 scripts/install-deps.sh
@@ -40,7 +58,7 @@ demo=.demo
 rm -rf "$demo" && mkdir -p "$demo"
 trap production_stop EXIT
 production_start
-production_demo_backup "$bin" "$size" "$demo"
+production_demo_backup "$bin" "$size" "$demo" "$manifest_scenario"
 production_stop
 trap - EXIT
 
@@ -63,6 +81,12 @@ if $compose; then
   scenario=Scenarios/sovecom-monthly.yml
   if $upgrade; then scenario=Scenarios/sovecom-upgrade.yml; fi
   SOVECOM_BACKUPS="$PWD/$demo" "$bin/restore-drill" run "$scenario" || status=$?
+elif [ "$shape" = ecommus ]; then
+  scenario=Scenarios/ecommus-monthly.yml
+  if $upgrade; then scenario=Scenarios/ecommus-upgrade-local.yml; fi
+  "$bin/restore-drill" run "$scenario" || status=$?
+elif [ "$shape" = nestfleet ]; then
+  "$bin/restore-drill" run Scenarios/nestfleet-monthly.yml || status=$?
 elif $upgrade; then
   "$bin/restore-drill" run Scenarios/sovecom-upgrade-local.yml || status=$?
 else

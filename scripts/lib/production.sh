@@ -76,9 +76,10 @@ production_stop() {
 # A backup folder as the demo and the benchmarks use it: RefStore's data of SIZE dumped with
 # its manifest, the master key encrypted with age to a fresh identity. Exports the drill's
 # secrets (DRILL_CANARY, DRILL_PASSWORD, DRILL_TOTP_SECRET) and DRILL_AGE_IDENTITY.
-# Usage: production_demo_backup BIN SIZE FOLDER (production running)
+# SCENARIO (default Scenarios/demo-local.yml) says what the manifest records.
+# Usage: production_demo_backup BIN SIZE FOLDER [SCENARIO] (production running)
 production_demo_backup() {
-  local bin=$1 size=$2 demo=$3
+  local bin=$1 size=$2 demo=$3 scenario=${4:-Scenarios/demo-local.yml}
   # The canary: a value written to production and never anywhere else; the drill proves it came back.
   DRILL_CANARY=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
   # The drill account's known-good authenticator: a password and a base32 TOTP secret, in the
@@ -89,6 +90,6 @@ production_demo_backup() {
   (umask 077 && age-keygen -o "$demo/age-identity.txt" 2>/dev/null)
   DRILL_AGE_IDENTITY="$(cd "$demo" && pwd)/age-identity.txt"
   export DRILL_AGE_IDENTITY
-  MASTER_KEY=$(head -c 32 /dev/urandom | base64) production_seed_and_dump "$bin" "$size" Scenarios/demo-local.yml \
+  MASTER_KEY=$(head -c 32 /dev/urandom | base64) production_seed_and_dump "$bin" "$size" "$scenario" \
     "$demo/refstore.dump" "$demo/refstore.manifest.json" "$demo/master.key.age" "$(age-keygen -y "$demo/age-identity.txt")"
 }
