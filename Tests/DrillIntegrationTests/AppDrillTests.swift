@@ -6,7 +6,7 @@ import Testing
 /// The key, app and login steps on real parts: a RefStore dump whose drill account's TOTP secret is
 /// sealed under key A, the real `age`, the real `refstore serve` as the app. Each fault the
 /// drill detects is shown on a broken setup, and the healthy setup shows none of them.
-@Suite(.timeLimit(.minutes(5))) struct AppDrillTests {
+@Suite(.timeLimit(.minutes(10))) struct AppDrillTests {
     static let password = "correct horse battery"
     static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     static let keyA = Data((0..<32).map { UInt8(($0 * 7 + 3) % 251) }).base64EncodedString()

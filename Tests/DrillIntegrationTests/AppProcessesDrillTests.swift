@@ -7,7 +7,7 @@ import Testing
 /// on the admin apps, `{ok:true}`). Four RefStores play them on one restored copy. All four
 /// healthy pass; one that answers `{ok:false}`, never answers, or exits fails the boot and is
 /// named; every one is stopped and its log kept, whichever way the drill went.
-@Suite(.timeLimit(.minutes(5))) struct AppProcessesDrillTests {
+@Suite(.timeLimit(.minutes(10))) struct AppProcessesDrillTests {
     static func health(_ name: String, _ path: String, timeout: Double = 20) -> [ReadyProbe] {
         [ReadyProbe(http: HTTPProbe(url: "http://{{\(name):3000}}\(path)", status: 200, json: ["ok": .bool(true)]), timeoutSeconds: timeout)]
     }

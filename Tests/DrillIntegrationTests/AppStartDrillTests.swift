@@ -6,7 +6,7 @@ import Testing
 /// health. On the version the backup was taken under, the boot applies nothing and the
 /// version matches; a newer app on the same backup migrates it, which the drill says plainly
 /// (the backup is older than what runs); a version other than the one expected is named.
-@Suite(.timeLimit(.minutes(5))) struct AppStartDrillTests {
+@Suite(.timeLimit(.minutes(10))) struct AppStartDrillTests {
     static let table = MigrationsTable(table: "schema_migrations", id: "version", name: "name")
 
     static func version(_ expected: String) -> VersionProbe {

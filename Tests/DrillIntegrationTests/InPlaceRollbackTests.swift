@@ -8,7 +8,7 @@ import Testing
 /// `--clean` takes them back and the result equals the baseline; a migration that adds a table
 /// of its own leaves it behind, named; one whose new table points at a restored one makes the
 /// drop itself fail, and pg_restore's errors are named too.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct InPlaceRollbackTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct InPlaceRollbackTests {
     @Test func theCleanRestoreOntoTheUpgradedDatabasePassesAndWhatTheUpgradeLeftBehindIsNamed() async throws {
         try await UpgradeGateTests().withFixture { fixture in
             // The integrity check installs amcheck on the upgraded copy: the drill's, not a leftover.

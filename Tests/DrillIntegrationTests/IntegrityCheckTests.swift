@@ -5,7 +5,7 @@ import Testing
 /// The engine's own integrity checks: amcheck over every table and B-tree index of a restored
 /// database, and a base backup's files against its backup_manifest, each proven on a base
 /// backup damaged on purpose and shown not to fire on the healthy one.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct IntegrityCheckTests {
     @Test func aHealthyRestorePassesAndABudgetItCannotMeetIsNeverAPass() async throws {
         try await withProductionDump { dump, scratch in

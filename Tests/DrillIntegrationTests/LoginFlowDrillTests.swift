@@ -9,7 +9,7 @@ import Testing
 /// the wrong key is refused at the code with the key named, a flow that forgets the CSRF token
 /// is refused at the password without blaming the key, and no value the flow sent or captured
 /// reaches a report.
-@Suite(.timeLimit(.minutes(5))) struct LoginFlowDrillTests {
+@Suite(.timeLimit(.minutes(10))) struct LoginFlowDrillTests {
     static func flow(sendCSRF: Bool = true) -> LoginFlowSpec {
         var form = [("email", "{{email}}"), ("password", "{{password}}")]
         if sendCSRF { form.append(("csrf_token", "{{csrf}}")) }

@@ -5,7 +5,7 @@ import Testing
 /// Point-in-time recovery drills end to end on a real archive: a target between the writes
 /// passes with its two-sided proof and a measured RPO; each failure is proven on a broken
 /// archive or target and shown not to fire on the healthy one.
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct PITRDrillTests {
     static func scenario(_ source: PITRSource, archive: String? = nil, target: RecoveryTarget, checks: [CheckKind]? = nil,
                          reports: String, kind: EnvironmentKind = .local) -> Scenario {

@@ -5,7 +5,7 @@ import Testing
 /// Point-in-time recovery on a real archive: targets before, between and after the writes,
 /// one the archive never reaches, and a hole in the archive. (PostgreSQL itself does not refuse
 /// a target before the base backup: the drill does, before recovering; see the drill tests.)
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct PointInTimeRecoveryTests {
     static func recover(_ source: PITRSource, archive: String? = nil, to target: RecoveryTarget) async throws
         -> (outcome: Result<RecoveryOutcome, RecoveryFailure>, labels: [String]) {

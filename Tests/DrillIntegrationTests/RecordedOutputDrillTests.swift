@@ -5,7 +5,7 @@ import Testing
 /// ecommus's plugin list, the way its upgrade guide diffs it: `restore-drill manifest` records
 /// what the lister printed against production, and a `command` check compares the drill's
 /// output with it, exactly or up to version bumps, listing the lines that differ.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct RecordedOutputDrillTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct RecordedOutputDrillTests {
     static let pluginsSQL = smallShopSQL + """
 
         CREATE TABLE plugins (name text PRIMARY KEY, version text NOT NULL);

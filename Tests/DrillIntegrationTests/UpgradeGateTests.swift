@@ -7,7 +7,7 @@ import Testing
 /// 2.0.0 migrations run twice on a restored copy, 2.0.0 booted and verified against the
 /// baseline 1.0.0 saw, a test order through it. Each fault a bad upgrade brings is caught by
 /// name; the healthy upgrade passes.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct UpgradeGateTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct UpgradeGateTests {
     struct Fixture {
         var scratch: ScratchFolder
         var dump: String
