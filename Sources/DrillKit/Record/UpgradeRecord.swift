@@ -37,6 +37,9 @@ public struct UpgradeFigures: Sendable, Codable, Equatable {
     public var migrations: [String]?
     /// Each `upgrade.commands` entry's output, by name (redacted, at most 64 KiB).
     public var commandOutputs: [String: String]?
+    /// Functions, types and schemas beside the fingerprint's objects (`function public.f(integer)`),
+    /// for the way back in place to name what survived it.
+    public var otherObjects: [String]?
 
     public init(version: String? = nil, figures: Manifest, databaseSizeBytes: Int64? = nil, migrations: [String]? = nil) {
         self.version = version

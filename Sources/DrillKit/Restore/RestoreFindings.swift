@@ -124,7 +124,7 @@ public enum RestoreFindings {
     public static func rollbackLeftovers(_ leftovers: [String]) -> Finding {
         Finding(.rollbackLeftovers, title: "The way back left \(leftovers.count) object\(leftovers.count == 1 ? "" : "s") the pre-upgrade backup does not hold",
                 explanation: "pg_restore --clean drops only what the dump contains. What the new version's migrations added beside it (a new table, "
-                    + "sequence, function or type) survives the rollback, and the old version then runs on a schema it never had. "
+                    + "column, view, sequence, function, type or schema) survives the rollback, and the old version then runs on a schema it never had. "
                     + "Drop these objects as part of the rollback, or restore into a new, empty database instead.",
                 detail: leftovers.joined(separator: "\n"))
     }

@@ -98,17 +98,37 @@ struct InPlaceRollback: Sendable {
         } catch {
             throw StepFailure(.error, "pg_restore could not start: \(error)")
         }
-        let errors = RestoreOutputClassifier.errorMessages(in: drill.secrets.redact(output.standardError))
+        let all = RestoreOutputClassifier.errorMessages(in: drill.secrets.redact(output.standardError))
+        // --clean drops each partition's primary key before its parent's, and PostgreSQL refuses
+        // that for every partition, on any partitioned schema, upgraded or not; the parent's
+        // drop then takes them along. Counted apart, never as the rollback's failure: the
+        // comparison that follows judges the result.
+        let noise = all.filter { $0.contains("cannot drop inherited constraint") }
+        let errors = all.filter { !$0.contains("cannot drop inherited constraint") }
         var evidence = ["restore command: \(command.displayLine)", "result: \(output.statusDescription)"]
-        guard errors.isEmpty, output.succeeded else {
-            let count = max(errors.count, Restorer.ignoredErrorCount(output.standardError) ?? 0, 1)
+        let noiseNote = noise.isEmpty ? "" : "\(CheckWording.count(Int64(noise.count), "`cannot drop inherited constraint` error")) on partitions aside, harmless: each key goes with its parent's"
+        if !noise.isEmpty { evidence.append(noiseNote) }
+        guard errors.isEmpty, output.succeeded || !noise.isEmpty else {
+            let count = max(errors.count, (Restorer.ignoredErrorCount(output.standardError) ?? 0) - noise.count, 1)
             let quoted = errors.prefix(10).joined(separator: "\n") + (errors.count > 10 ? "\n… and \(errors.count - 10) more" : "")
             findings.append(RestoreFindings.rollbackRestoreErrors(count: count, detail: quoted.isEmpty ? output.errorTail() : quoted))
             evidence.append("errors: \(count)")
-            throw StepFailure(.fail, "pg_restore --clean reported \(CheckWording.count(Int64(count), "error")) over the upgraded schema; the first: "
-                              + (errors.first ?? output.errorTail(lines: 1)), evidence: evidence)
+            throw StepFailure(.fail, "pg_restore --clean reported \(CheckWording.count(Int64(count), "error")) over the upgraded schema"
+                              + (noise.isEmpty ? "" : ", \(noiseNote)") + "; " + Self.cause(errors, output), evidence: evidence)
         }
-        return ("the pre-upgrade dump restored over the upgraded schema without an error", evidence)
+        return ("the pre-upgrade dump restored over the upgraded schema" + (noise.isEmpty ? " without an error" : ", \(noiseNote)"), evidence)
+    }
+
+    /// What stopped the restore, in the operator's words: the drops the new version's objects
+    /// blocked, which are why the old rows then load beside the new ones; else the first error.
+    private static func cause(_ errors: [String], _ output: CommandOutput) -> String {
+        let blocked = errors.compactMap { error -> String? in
+            guard let range = error.range(of: #"cannot drop [^\n]*? because other objects depend on it"#, options: .regularExpression) else { return nil }
+            return String(error[range]).replacingOccurrences(of: "cannot drop ", with: "").replacingOccurrences(of: " because other objects depend on it", with: "")
+        }
+        guard !blocked.isEmpty else { return "the first: " + (errors.first ?? output.errorTail(lines: 1)) }
+        return "it could not drop " + blocked.prefix(5).joined(separator: ", ") + (blocked.count > 5 ? " and \(blocked.count - 5) more" : "")
+            + ": objects the new version added depend on them, so the dump's rows load beside the upgraded ones"
     }
 
     /// Equal to the baseline, or every difference named: what was left behind first.
@@ -133,6 +153,13 @@ struct InPlaceRollback: Sendable {
             problems += difference.missing.map { "missing \($0.object.described)" } + difference.changed.map { "changed \($0.reference.described)" }
         } else {
             evidence.append("no schema fingerprint on one side: the objects were not compared")
+        }
+        // Functions, types and schemas: the fingerprint does not hold them, --clean leaves them all the same.
+        if let reference = before.otherObjects, let result = now.otherObjects {
+            let upgraded = Set(state.upgradeAfter?.otherObjects ?? result)
+            let kept = Set(reference)
+            leftovers += result.filter { !kept.contains($0) && upgraded.contains($0) }
+            problems += reference.filter { !result.contains($0) }.map { "missing \($0)" }
         }
         if !leftovers.isEmpty { findings.append(RestoreFindings.rollbackLeftovers(leftovers)) }
         guard leftovers.isEmpty, problems.isEmpty else {

@@ -12,7 +12,38 @@ enum UpgradeFiguresReader {
         let size = try await connection.query("SELECT pg_database_size(current_database())::text").scalar.flatMap { Int64($0) }
         var applied: [String]?
         if let migrations { applied = try await Self.migrations(migrations, on: connection) }
-        return UpgradeFigures(figures: figures, databaseSizeBytes: size, migrations: applied)
+        var read = UpgradeFigures(figures: figures, databaseSizeBytes: size, migrations: applied)
+        read.otherObjects = try await otherObjects(on: connection)
+        return read
+    }
+
+    /// What the schema's fingerprint does not hold but a migration may add: functions, types
+    /// (enums, domains, composites, ranges) and schemas of the database's own, not of an
+    /// extension. `pg_restore --clean` leaves them standing when its dump does not hold them.
+    static func otherObjects(on connection: PostgresConnection) async throws -> [String] {
+        // Every name qualified, as the fingerprint names tables: `function public.loyalty_of(integer)`.
+        _ = try await connection.query("SELECT set_config('search_path', 'pg_catalog', false)")
+        return try await connection.query("""
+            WITH own AS (
+                SELECT oid FROM pg_namespace
+                WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+            ), extension_members AS (
+                SELECT objid FROM pg_depend WHERE deptype = 'e'
+            )
+            SELECT 'schema ' || quote_ident(n.nspname) FROM pg_namespace n
+            WHERE n.oid IN (SELECT oid FROM own) AND n.nspname <> 'public' AND n.oid NOT IN (SELECT objid FROM extension_members)
+            UNION ALL
+            SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate ' ELSE 'function ' END || p.oid::regprocedure::text
+            FROM pg_proc p
+            WHERE p.pronamespace IN (SELECT oid FROM own) AND p.oid NOT IN (SELECT objid FROM extension_members)
+            UNION ALL
+            SELECT CASE t.typtype WHEN 'e' THEN 'enum type ' WHEN 'd' THEN 'domain ' WHEN 'r' THEN 'range type ' WHEN 'm' THEN 'multirange type ' ELSE 'type ' END
+                   || t.oid::regtype::text
+            FROM pg_type t
+            WHERE t.typnamespace IN (SELECT oid FROM own) AND t.oid NOT IN (SELECT objid FROM extension_members)
+              AND (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+            ORDER BY 1
+            """).rows.compactMap { $0[0] }
     }
 
     /// `read` for a step of the gate: the restored database under the target, and a failure to
