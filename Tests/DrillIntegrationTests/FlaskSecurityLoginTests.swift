@@ -8,7 +8,7 @@ import Testing
 /// three requests: a GET for the CSRF token, the password answered with `tf_required` and
 /// `tf_state: ready`, the code in a second POST on the same session. The right key logs in;
 /// a wrong key is refused at the code, with the key named; no secret reaches a report.
-@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: ReportConsumers.shouldRun, "needs scripts/install-test-tools.sh"))
+@Suite(.serialized, .timeLimit(.minutes(10)), .enabled(if: ReportConsumers.shouldRun, "needs scripts/install-test-tools.sh"))
 struct FlaskSecurityLoginTests {
     static let password = "correct horse battery"
     static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -46,7 +46,7 @@ struct FlaskSecurityLoginTests {
             let dump = scratch.file("shop.dump")
             try await production.dump(to: dump, format: .custom)
 
-            func drill(key: String) async throws -> DrillRecord {
+            func drill(key: String, twoProcesses: Bool = false) async throws -> DrillRecord {
                 var scenario = Scenario.testScenario(dump: dump, checks: [
                     .rowCounts(RowCountsCheckSpec(tables: ["user"], expect: .value(["user": 51]))),
                     .totpLogin(TOTPLoginCheckSpec(url: "", email: Self.email, password: .environment("DRILL_PASSWORD"),
@@ -56,6 +56,22 @@ struct FlaskSecurityLoginTests {
                 scenario.app = AppSpec(start: .command([ReportConsumers.python, Self.shop, "serve", "{{port}}"]),
                                        ready: [ReadyProbe(http: HTTPProbe(url: "http://{{api:5000}}/health", status: 200,
                                                                           json: ["status": .string("ok")]), timeoutSeconds: 30)])
+                if twoProcesses {
+                    // The shop twice, as a storefront and an admin on their own ports: the login reaches the admin by name.
+                    let serve = [ReportConsumers.python, Self.shop, "serve", "{{port}}"]
+                    func health(_ name: String) -> [ReadyProbe] {
+                        [ReadyProbe(http: HTTPProbe(url: "http://{{\(name):5000}}/health", json: ["status": .string("ok")]), timeoutSeconds: 30)]
+                    }
+                    scenario.app?.start = .processes([AppProcessSpec(name: "storefront", command: serve, ready: health("storefront")),
+                                                      AppProcessSpec(name: "admin", command: serve, ready: health("admin"))])
+                    scenario.app?.ready = []
+                    var flow = Self.flow
+                    for index in flow.steps.indices {
+                        flow.steps[index].url = flow.steps[index].url.replacingOccurrences(of: "{{api:5000}}", with: "{{admin:5000}}")
+                    }
+                    scenario.checks[1].kind = .totpLogin(TOTPLoginCheckSpec(url: "", email: Self.email, password: .environment("DRILL_PASSWORD"),
+                                                                            secret: .environment("DRILL_TOTP_SECRET"), flow: flow))
+                }
                 let secrets = SecretStore(environment: ["DRILL_PASSWORD": Self.password, "DRILL_TOTP_SECRET": Self.secret])
                 return await DrillRunner(scenario: scenario, secrets: secrets).run()
             }
@@ -65,6 +81,14 @@ struct FlaskSecurityLoginTests {
             #expect(login.verdict == .pass, "\(healthy.outline)")
             #expect(login.observations.map(\.actual) == ["200", "200", "200"], "\(login.observations)")
             #expect(healthy.exitCode == 0, "\(healthy.outline)")
+
+            let two = try await drill(key: rightKey, twoProcesses: true)
+            #expect(two.exitCode == 0, "\(two.outline)")
+            #expect(two.step("app")?.message?.hasPrefix("2 processes up: storefront on 127.0.0.1:") == true, "\(two.step("app")?.message ?? "")")
+            let adminPort = two.step("app")?.evidence.first { $0.hasPrefix("started admin:") }?.split(separator: ":").last.map(String.init)
+            #expect(two.checks.last?.observations.first?.subject.contains("127.0.0.1:\(adminPort ?? "?")/login") == true,
+                    "the flow went to the admin's port: \(two.checks.last?.observations.map(\.subject) ?? [])")
+            #expect(two.teardown?.leftovers == [])
 
             let wrong = try await drill(key: wrongKey)
             let refused = try #require(wrong.checks.last)
