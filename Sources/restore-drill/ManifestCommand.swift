@@ -79,7 +79,7 @@ struct ManifestCommand: AsyncParsableCommand {
             }
         }
         let taker = ManifestTaker(connection: connection.parameters(applicationName: "restore-drill manifest"), checks: checks, exec: exec,
-                                  dumpPath: dump, records: recorded, commandsFolder: folder)
+                                  dumpPath: dump, records: recorded, commandsFolder: folder, recordsOutputs: true)
         let manifest: Manifest
         do {
             manifest = try await taker.take { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }

@@ -71,6 +71,13 @@ import Testing
             #expect(message.hasPrefix("the process storefront exited (exit code 3) before http://127.0.0.1:"), "\(exited.outline)")
             #expect(message.contains("| plugin registry: @ecommus-plugin/invoices missing"), "its own last line is quoted: \(message)")
             AppDrillTests().expectNothingLeft(exited, "storefront exits")
+
+            // A worker with no health of its own (pm2's ecommus-api-workers) that dies: named all the same.
+            let worker = AppProcessSpec(name: "workers", command: ["sh", "-c", "echo 'workers: job queue table missing' >&2; exit 2"])
+            let died = await fixture.drill(key: key, start: [], ready: [], processes: Self.ecommus(fixture.refstore) + [worker])
+            #expect(died.step("app")?.message?.hasPrefix("the process workers exited (exit code 2)") == true, "\(died.outline)")
+            #expect(died.step("app")?.message?.contains("| workers: job queue table missing") == true, "\(died.step("app")?.message ?? "")")
+            AppDrillTests().expectNothingLeft(died, "workers die")
         }
     }
 }

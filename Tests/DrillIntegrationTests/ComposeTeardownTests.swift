@@ -40,7 +40,7 @@ struct ComposeTeardownTests {
                 #expect(await Self.projects(scenario: name).count == 1, "\(trigger)")
                 kill(harness.processIdentifier, signal)
             }
-            harness.waitUntilExit()
+            await harness.exited()
 
             #expect(harness.terminationStatus == 2, "\(trigger):\n\(console())")
             let record = try DrillRecord.only(in: scratch.file("reports-\(name)"))
@@ -72,7 +72,7 @@ struct ComposeTeardownTests {
             let harness = try HarnessBinary.launch(["run", try Self.scenario(in: scratch, name: name)], output: scratch.file("console.txt"))
             #expect(await waitUntil(seconds: 90, Self.restoring))
             kill(harness.processIdentifier, SIGKILL)
-            harness.waitUntilExit()
+            await harness.exited()
             let left = await Self.projects(scenario: name)
             try #require(left.count == 1, "the killed harness's project should still be there")
 

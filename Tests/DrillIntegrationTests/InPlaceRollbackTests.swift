@@ -18,14 +18,16 @@ import Testing
                                                          "upgraded_app", "rollback"])
             let back = try #require(healthy.upgrade?.rollback)
             #expect(back.way == "in_place")
-            #expect(back.steps.map(\.id.rawValue) == ["rollback_restore", "rollback_compare", "app", "rollback_version"],
+            #expect(back.steps.map(\.id.rawValue) == ["rollback_restore", "app", "rollback_version", "rollback_compare"],
                     "\(back.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" })")
             #expect(back.steps[0].evidence.first?.contains("pg_restore --clean --if-exists --no-owner --no-privileges --dbname") == true,
                     "\(back.steps[0].evidence)")
-            #expect(back.steps[1].message?.hasPrefix("the result equals the baseline: ") == true, "\(back.steps[1].message ?? "")")
-            #expect(back.steps[1].evidence.contains { $0.hasPrefix("made by the drill's own checks, not counted: extension amcheck") },
-                    "\(back.steps[1].evidence)")
-            #expect(back.steps[3].message == "version 1.0.0")
+            #expect(back.steps[3].message?.hasPrefix("the result equals the baseline: ") == true, "\(back.steps[3].message ?? "")")
+            #expect(back.steps[3].evidence.contains { $0.hasPrefix("made by the drill's own checks, not counted: extension amcheck") },
+                    "\(back.steps[3].evidence)")
+            #expect(back.steps[2].message == "version 1.0.0")
+            #expect(healthy.step(.rollback)?.evidence.contains { $0.hasPrefix("new version's log: refstore 2.0.0 listening on") } == true,
+                    "the stopped version's last words are kept: \(healthy.step(.rollback)?.evidence ?? [])")
             #expect(back.leftovers == nil)
             #expect((back.rtoSeconds ?? 0) > 0)
             #expect(healthy.step(.rollback)?.message?.hasPrefix("pg_restore --clean onto the upgraded database gave back the pre-upgrade schema and data, "

@@ -60,11 +60,15 @@ import Testing
     @Test func ecommusUpgradeGatePassesWithItsInPlaceRollback() async throws {
         let shipped = try ShippedScenario("ecommus-upgrade-local.yml")
         defer { shipped.remove() }
-        try await shipped.takeBackup()
+        // Production runs 1.0.0: its lister, not the check's (the new install's), is what the manifest records.
+        try await shipped.takeBackup(records: ["plugins": "../.build/debug/refstore components --release 1"])
         let gate = try await shipped.drill()
         #expect(gate.verdict == .pass, "\(gate.outline)\n\(gate.summary)")
         #expect(gate.step(.upgradedApp)?.message?.contains("4 processes up") == true, "\(gate.step(.upgradedApp)?.message ?? "")")
         #expect(gate.checks.first { $0.id == UpgradeChecks.commandsID }?.message?.hasPrefix("plugins unchanged up to version bumps") == true)
+        let plugins = try #require(gate.checks.first { $0.kind == "command" })
+        #expect(plugins.message?.hasSuffix("output equal to what production printed (recorded as plugins) up to 2 version bumps "
+                                           + "(api 1.0.0 → api 2.0.0; invoices 1.0.0 → invoices 1.1.0)") == true, "\(plugins.message ?? "")")
         let back = try #require(gate.upgrade?.rollback)
         #expect(back.way == "in_place")
         #expect(back.verdict == .pass, "\(back.steps.map { "\($0.id): \($0.message ?? "")" })")

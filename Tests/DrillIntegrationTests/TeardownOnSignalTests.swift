@@ -28,7 +28,7 @@ import Testing
         let folders = Self.targetFolders(scenario: drillName)
         #expect(folders.count == 1)
         kill(harness.processIdentifier, signal)
-        harness.waitUntilExit()
+        await harness.exited()
 
         #expect(harness.terminationStatus == 2)
         for folder in folders {
@@ -58,7 +58,7 @@ import Testing
         let harness = try HarnessBinary.launch(["run", scenario], output: scratch.file("console.txt"))
         #expect(await waitUntil(seconds: 60) { !processes(matching: ["pg_restore", "--dbname", scratch.file("big.dump")]).isEmpty })
         kill(harness.processIdentifier, SIGKILL)
-        harness.waitUntilExit()
+        await harness.exited()
 
         let folders = Self.targetFolders(scenario: drillName)
         try #require(folders.count == 1)

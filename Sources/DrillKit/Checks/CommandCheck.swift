@@ -85,7 +85,7 @@ public struct CommandCheck: DrillCheck {
     /// Production's recorded output is compared with the drill's: `restore-drill manifest` runs this command.
     public var manifestNeeds: [ManifestNeed] {
         guard case .recorded(let name)? = settings.output else { return [] }
-        return [.commandOutput(name: name, run: settings.run)]
+        return [.commandOutput(name: name, run: settings.run, timeoutSeconds: settings.timeoutSeconds)]
     }
 
     /// The text an `equals`-like expectation compares with; a baseline file is read now.
@@ -219,12 +219,12 @@ public struct CommandCheck: DrillCheck {
     }
 
     /// Runs `command`, stopping it (SIGTERM, then SIGKILL) when the timeout strikes first.
-    static func run(_ command: Command, timeoutSeconds: Double) async -> RunResult {
+    static func run(_ command: Command, timeoutSeconds: Double, captureLimit: Int = 1 << 20) async -> RunResult {
         await withTaskGroup(of: RunResult?.self) { group in
             group.addTask {
                 do {
                     // Its own session, so a timeout stops what it started too (a script's children).
-                    return .finished(try await CommandRunner.run(command, captureLimit: 1 << 20, ownSession: true))
+                    return .finished(try await CommandRunner.run(command, captureLimit: captureLimit, ownSession: true))
                 } catch is CancellationError {
                     return nil
                 } catch {

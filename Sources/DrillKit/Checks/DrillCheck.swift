@@ -99,7 +99,7 @@ public enum ManifestNeed: Sendable {
     /// The latest invoice number, per series when the check has one.
     case invoiceLatest(InvoiceSequenceCheckSpec)
     /// What a program prints against production, recorded under `name` (`output_recorded`).
-    case commandOutput(name: String, run: [String])
+    case commandOutput(name: String, run: [String], timeoutSeconds: Double)
 }
 
 /// Why the restored catalog's fingerprint could not be read.

@@ -16,6 +16,11 @@ public struct ManifestTaker: Sendable {
     public var records: [String: String]
     /// Where a check's `run` starts: the scenario's folder, as on a drill.
     public var commandsFolder: String?
+    /// Whether the checks' `output_recorded` programs run: only against production. The upgrade
+    /// gate takes its sides the same way, on the restored copy, where they must not.
+    public var recordsOutputs: Bool
+    /// How long a `--record` program may run while production's snapshot is held.
+    static let recordTimeoutSeconds: Double = 300
 
     /// What a recorded output is named: it is written in scenarios and on command lines.
     public static let recordNamePattern = #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#
@@ -23,7 +28,8 @@ public struct ManifestTaker: Sendable {
     static let recordLimit = 1 << 20
 
     public init(connection: ConnectionParameters, checks: [CheckSpec] = [], exec: String? = nil, dumpPath: String? = nil,
-                records: [String: String] = [:], commandsFolder: String? = nil) {
+                records: [String: String] = [:], commandsFolder: String? = nil, recordsOutputs: Bool = false) {
+        self.recordsOutputs = recordsOutputs
         self.connection = connection
         self.checks = checks
         self.exec = exec
@@ -53,21 +59,23 @@ public struct ManifestTaker: Sendable {
         let version = try await db.query("SHOW server_version").scalar ?? "?"
         var manifest = Manifest(takenAt: takenAt, database: database, serverVersion: version, snapshot: snapshot)
         manifest.rowCounts = try await rowCounts(db)
-        var commands: [String: Command] = [:]
+        var commands: [String: (command: Command, timeoutSeconds: Double)] = [:]
         for need in checks.compactMap(makeCheck).flatMap(\.manifestNeeds) {
             switch need {
             case .moneyTotals(let column, let currency):
                 manifest.moneyTotals[column.description] = try await moneyTotals(db, column: column, currency: currency)
             case .invoiceLatest(let invoices):
                 manifest.invoiceLatest["\(invoices.table).\(invoices.column)"] = try await latestNumbers(db, invoices)
-            case .commandOutput(let name, let run):
-                if let executable = run.first {
-                    commands[name] = Command(executable, Array(run.dropFirst()), environment: programEnvironment, workingDirectory: commandsFolder)
+            case .commandOutput(let name, let run, let timeout):
+                if recordsOutputs, let executable = run.first {
+                    commands[name] = (Command(executable, Array(run.dropFirst()), environment: programEnvironment, workingDirectory: commandsFolder),
+                                      timeout)
                 }
             }
         }
         for (name, shell) in records {
-            commands[name] = Command("/bin/sh", ["-c", shell], environment: programEnvironment)
+            commands[name] = (Command("/bin/sh", ["-c", shell], environment: programEnvironment, workingDirectory: commandsFolder),
+                              Self.recordTimeoutSeconds)
         }
         manifest.schema = try await SchemaFingerprintReader.read(db, inTransaction: true)
         if let exec, let snapshot, let dumpPath {
@@ -105,14 +113,19 @@ public struct ManifestTaker: Sendable {
         return environment
     }
 
-    private func recordOutputs(_ commands: [String: Command]) async throws -> [String: Manifest.RecordedOutput] {
+    private func recordOutputs(_ commands: [String: (command: Command, timeoutSeconds: Double)]) async throws -> [String: Manifest.RecordedOutput] {
         var outputs: [String: Manifest.RecordedOutput] = [:]
-        for (name, command) in commands.sorted(by: { $0.key < $1.key }) {
+        for (name, (command, timeout)) in commands.sorted(by: { $0.key < $1.key }) {
             let output: CommandOutput
-            do {
-                output = try await CommandRunner.run(command, captureLimit: Self.recordLimit + 1)
-            } catch {
+            // Bounded: a program that hangs would hold production's snapshot open.
+            switch await CommandCheck.run(command, timeoutSeconds: timeout, captureLimit: Self.recordLimit + 1) {
+            case .finished(let finished): output = finished
+            case .timedOut:
+                throw Failure(description: "the command recorded as \(name) did not finish within \(DurationText.formatObjective(timeout)); it was stopped")
+            case .failedToStart(let error):
                 throw Failure(description: "the command recorded as \(name) could not start: \(error)")
+            case .interrupted:
+                throw CancellationError()
             }
             guard output.succeeded else {
                 throw Failure(description: "the command recorded as \(name) failed (\(output.statusDescription)): \(output.errorTail())")

@@ -20,6 +20,17 @@ extension ScenarioReader {
                    at: value.problemLocation)
             return nil
         }
+        // One recorded name, one program: a second would overwrite the first in the manifest.
+        var recorders: [String: CheckSpec] = [:]
+        for check in read {
+            guard case .command(let command) = check.kind, case .recorded(let name)? = command.output else { continue }
+            if let first = recorders[name] {
+                report("\(check.path) compares with the output recorded as \(name), which \(first.path) records too: give each program its own name",
+                       at: check.location)
+            } else {
+                recorders[name] = check
+            }
+        }
         return checks.contains { $0 == nil } ? nil : read
     }
 
@@ -173,6 +184,8 @@ extension ScenarioReader {
         }
     }
 
+    static let commandOutputKeys = ["output", "output_contains", "output_matches", "output_file", "output_recorded"]
+
     private func readCommandCheck(_ value: ScenarioValue) -> CommandCheckSpec? {
         guard let command = mapping(value, allowed: ["service", "run", "timeout", "expect", "baseline_file"]) else { return nil }
         let service = command["service"].flatMap(string)
@@ -181,6 +194,8 @@ extension ScenarioReader {
         var exitCode: Int32 = 0
         var output: CommandOutputExpectation?
         var allow: OutputAllowance?
+        var allowValue: ScenarioValue?
+        var outputWritten = false
         if let expectValue = command["expect"],
            let expect = mapping(expectValue, allowed: ["exit_code", "output", "output_contains", "output_matches", "output_file",
                                                        "output_recorded", "allow"]) {
@@ -191,7 +206,7 @@ extension ScenarioReader {
                     report("exit_code \(code) is not an exit status: expected 0 to 255", at: codeValue.location)
                 }
             }
-            switch exactlyOne(of: ["output", "output_contains", "output_matches", "output_file", "output_recorded"], in: expect, required: false) {
+            switch exactlyOne(of: Self.commandOutputKeys, in: expect, required: false) {
             case "output": output = expect["output"].flatMap(string).map(CommandOutputExpectation.equals)
             case "output_contains": output = expect["output_contains"].flatMap(string).map(CommandOutputExpectation.contains)
             case "output_matches":
@@ -206,21 +221,26 @@ extension ScenarioReader {
             case "output_recorded": output = expect["output_recorded"].flatMap(readRecordedOutputName).map(CommandOutputExpectation.recorded)
             default: break
             }
-            if let allowValue = expect["allow"] {
-                allow = enumeration(allowValue, as: OutputAllowance.self)
-                switch output {
-                case .contains?, .matches?, nil:
-                    report("allow says how far the output may differ from output, output_file or output_recorded; "
-                           + "without one of them there is nothing to differ from", at: allowValue.entryLocation)
-                default: break
-                }
-            }
+            allowValue = expect["allow"]
+            allow = allowValue.flatMap { enumeration($0, as: OutputAllowance.self) }
+            outputWritten = expect.entries.contains { Self.commandOutputKeys.contains($0.key) }
         }
         if let baselineValue = command["baseline_file"] {
             if output != nil {
                 report("baseline_file says what the output must be, and so does expect: keep one", at: baselineValue.entryLocation)
             } else {
                 output = path(baselineValue).map(CommandOutputExpectation.equalsFile)
+            }
+        }
+        // Judged once the output is known, baseline_file included; an expectation that was itself wrong is reported already.
+        if let allowValue {
+            let written = outputWritten || command["baseline_file"] != nil
+            switch output {
+            case .contains?, .matches?: report("allow says how far the output may differ from the text it must equal; output_contains and output_matches "
+                                               + "have none", at: allowValue.entryLocation)
+            case nil where !written: report("allow says how far the output may differ from output, output_file, output_recorded or baseline_file; "
+                                            + "without one of them there is nothing to differ from", at: allowValue.entryLocation)
+            default: break
             }
         }
         guard let run else { return nil }

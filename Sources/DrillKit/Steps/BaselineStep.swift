@@ -33,6 +33,8 @@ struct BaselineStep: DrillStep {
         }
         // From here on the checks compare with what the current version saw: the upgrade must keep it.
         before.figures.reportedBy = "the pre-upgrade baseline"
+        // But what production printed stays production's (plugins-pre.txt, diffed after the upgrade).
+        before.figures.commandOutputs = state.manifest?.commandOutputs
         state.manifest = before.figures
         state.upgradeBefore = before
         var upgrade = record.upgrade ?? UpgradeRecord()

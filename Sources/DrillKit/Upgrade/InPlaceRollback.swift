@@ -13,6 +13,9 @@ struct InPlaceRollback: Sendable {
 
     static let title = "Rehearse the way back in place: pg_restore --clean --if-exists --no-owner onto the upgraded database"
     static let restoreArguments = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]
+    static let compareTitle = "Compare the result with the baseline the current version ran on"
+    /// How much of the new version's output, stopped for the way back, the step keeps.
+    static let stoppedLogLines = 10
 
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
         drill.observer.stepStarted(id: .rollback, title: Self.title)
@@ -25,32 +28,34 @@ struct InPlaceRollback: Sendable {
         state.appReady = false
         state.appAddress = nil
 
-        let restore = await perform("rollback_restore", "Restore the pre-upgrade dump with --clean over the upgraded schema") {
+        let restore = await perform("rollback_restore", "Restore the pre-upgrade dump with --clean over the upgraded schema", drill.secrets) {
             try await restoreOver(drill, state, &record, findings: &findings)
         }
         steps.append(restore)
-        let compare = await perform("rollback_compare", "Compare the result with the baseline the current version ran on") {
-            try await compareWithBaseline(drill, state, record, findings: &findings, leftovers: &leftovers)
-        }
-        steps.append(compare)
-        // The old version is booted whatever the comparison found: whether it runs on the
-        // leftovers is what an operator needs to know next.
-        var booted = false
-        if restore.verdict != .error {
-            let boot = await perform(StepID.app.rawValue, "Boot the current version on the result") {
+        if restore.verdict == .error {
+            // Nothing was restored: the upgraded database is no result to judge, nor to boot the old version on.
+            steps.append(StepRecord(id: "rollback_compare", title: Self.compareTitle, verdict: .skipped, message: "skipped: rollback_restore did not run"))
+        } else {
+            // The old version is booted whatever the restore printed: whether it runs on the result
+            // is what an operator needs to know next; and the result is read once it is up, as the
+            // baseline was (an app that writes as it starts would otherwise read as a difference).
+            let boot = await perform(StepID.app.rawValue, "Boot the current version on the result", drill.secrets) {
                 let result = try await AppStep(spec: app).run(drill, &state, &record)
                 return (result.message, result.evidence)
             }
             steps.append(boot)
-            booted = boot.verdict == .pass
-        }
-        if booted, let version = spec.version, let address = state.appAddress {
-            steps.append(await perform("rollback_version", "The current version reports itself") {
-                let reported = try await UpgradeFiguresReader.version(version, at: address)
-                if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
-                    throw StepFailure(.fail, problem)
-                }
-                return ("version \(reported)", [])
+            if boot.verdict == .pass, let version = spec.version, let address = state.appAddress {
+                steps.append(await perform("rollback_version", "The current version reports itself", drill.secrets) {
+                    let reported = try await UpgradeFiguresReader.version(version, at: address)
+                    if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
+                        throw StepFailure(.fail, problem)
+                    }
+                    return ("version \(reported)", [])
+                })
+            }
+            let current = state
+            steps.append(await perform("rollback_compare", Self.compareTitle, drill.secrets) {
+                try await compareWithBaseline(drill, current, findings: &findings, leftovers: &leftovers)
             })
         }
         let rto = (ContinuousClock.now - clock).seconds
@@ -70,7 +75,8 @@ struct InPlaceRollback: Sendable {
         }
         var step = StepRecord(id: .rollback, title: Self.title, verdict: verdict, startedAt: startedAt,
                               durationSeconds: (ContinuousClock.now - clock).seconds, message: drill.secrets.redact(message),
-                              evidence: stopped.actions + steps.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
+                              evidence: stopped.actions + Self.lastLines(of: stopped, drill.secrets)
+                                + steps.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
         step.findings = findings.map { finding in
             var redacted = finding
             redacted.detail = finding.detail.map(drill.secrets.redact)
@@ -108,7 +114,10 @@ struct InPlaceRollback: Sendable {
         var evidence = ["restore command: \(command.displayLine)", "result: \(output.statusDescription)"]
         let noiseNote = noise.isEmpty ? "" : "\(CheckWording.count(Int64(noise.count), "`cannot drop inherited constraint` error")) on partitions aside, harmless: each key goes with its parent's"
         if !noise.isEmpty { evidence.append(noiseNote) }
-        guard errors.isEmpty, output.succeeded || !noise.isEmpty else {
+        // The noise excuses a failed exit only when it is all pg_restore counted: a signal, or an
+        // error the classifier did not read, still fails.
+        let excused = !noise.isEmpty && output.exitCode == 1 && Restorer.ignoredErrorCount(output.standardError) == noise.count
+        guard errors.isEmpty, output.succeeded || excused else {
             let count = max(errors.count, (Restorer.ignoredErrorCount(output.standardError) ?? 0) - noise.count, 1)
             let quoted = errors.prefix(10).joined(separator: "\n") + (errors.count > 10 ? "\n… and \(errors.count - 10) more" : "")
             findings.append(RestoreFindings.rollbackRestoreErrors(count: count, detail: quoted.isEmpty ? output.errorTail() : quoted))
@@ -132,7 +141,7 @@ struct InPlaceRollback: Sendable {
     }
 
     /// Equal to the baseline, or every difference named: what was left behind first.
-    private func compareWithBaseline(_ drill: DrillContext, _ state: DrillState, _ record: DrillRecord,
+    private func compareWithBaseline(_ drill: DrillContext, _ state: DrillState,
                                      findings: inout [Finding], leftovers: inout [String]) async throws -> (String, [String]) {
         guard let before = state.upgradeBefore else {
             throw StepFailure(.error, "no baseline to compare with: the current version never ran on the restored copy")
@@ -171,21 +180,30 @@ struct InPlaceRollback: Sendable {
         return ("the result equals the baseline: \(CheckWording.count(Int64(tables), "table")), their rows, totals and schema; nothing left behind", evidence)
     }
 
-    /// One part of the way back, timed, its failure caught.
-    private func perform(_ id: String, _ title: String, _ body: () async throws -> (String, [String])) async -> StepRecord {
+    /// The new version's last words before it was stopped for the way back: the teardown keeps
+    /// only the app that runs last, the rolled-back one.
+    private static func lastLines(of stopped: AppStop, _ secrets: SecretStore) -> [String] {
+        stopped.log.suffix(stoppedLogLines).map { "new version's log: " + secrets.redact($0) }
+            + stopped.processLogs.flatMap { process in
+                process.lines.suffix(stoppedLogLines).map { "new version's log (\(process.name)): " + secrets.redact($0) }
+            }
+    }
+
+    /// One part of the way back, timed, its failure caught, redacted like every step.
+    private func perform(_ id: String, _ title: String, _ secrets: SecretStore, _ body: () async throws -> (String, [String])) async -> StepRecord {
         let clock = ContinuousClock.now
         var result = StepRecord(id: StepID(rawValue: id), title: title, verdict: .pass, startedAt: Date())
         do {
             let (message, evidence) = try await body()
-            result.message = message
-            result.evidence = evidence
+            result.message = secrets.redact(message)
+            result.evidence = evidence.map(secrets.redact)
         } catch let failure as StepFailure {
             result.verdict = failure.verdict
-            result.message = failure.message
-            result.evidence = failure.evidence
+            result.message = secrets.redact(failure.message)
+            result.evidence = failure.evidence.map(secrets.redact)
         } catch {
             result.verdict = .error
-            result.message = "\(error)"
+            result.message = secrets.redact("\(error)")
         }
         result.durationSeconds = (ContinuousClock.now - clock).seconds
         return result

@@ -67,3 +67,11 @@ func withCleanup<T: Sendable>(_ cleanup: () async -> Void, _ body: () async thro
         throw error
     }
 }
+
+extension Process {
+    /// Waits for the process to end without holding a thread: `waitUntilExit()` blocks one of the
+    /// few the test runner shares (one per core), and two such waits stall every other test.
+    func exited() async {
+        while isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+    }
+}

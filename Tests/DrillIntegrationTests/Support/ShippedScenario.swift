@@ -54,7 +54,7 @@ struct ShippedScenario {
             let (hash, _) = try FileDigest.sha256(path: dump)
             try "\(hash)  refstore.dump\n".write(toFile: dump + ".sha256", atomically: true, encoding: .utf8)
             let manifest = try await ManifestTaker(connection: production.parameters, checks: scenario.checks, records: records,
-                                                   commandsFolder: scratch.file("Scenarios")).take()
+                                                   commandsFolder: scratch.file("Scenarios"), recordsOutputs: true).take()
             try JSONEncoder.drill.encode(manifest).write(to: URL(fileURLWithPath: scratch.file(".demo/refstore.manifest.json")))
         }
         try await sealKey()

@@ -56,3 +56,20 @@ extension LocalApp: BootingApp {
         return nil
     }
 }
+
+/// One process's probes, waited for while any process's end still stops the wait: a process
+/// that dies while another one's health is awaited is named at once, with its own last lines.
+struct LocalAppPart: BootingApp {
+    let app: LocalApp
+    let part: LocalApp.Part
+
+    func exitDescription() async -> String? { await app.exitDescription() }
+    func endedPart() async -> String? { await app.endedPart() }
+
+    func recentLines() async -> [String] {
+        if let ended = app.parts.first(where: { $0.process.exit != nil }) { return ended.process.lastLines }
+        return part.process.lastLines
+    }
+
+    func forbiddenHit() async -> (pattern: String, line: String)? { await app.forbiddenHit() }
+}

@@ -140,11 +140,16 @@ final class LocalDrillTarget: DrillTarget {
         let app = LocalApp(parts: parts)
         created.withLock { $0.app = app }
         for (part, program) in zip(parts, programs) where !program.ready.isEmpty {
-            evidence += try await AppBoot.waitUntilReady(part.process, probes: program.ready, address: address, secrets: secrets,
-                                                         subject: { _ in part.subject })
+            evidence += try await AppBoot.waitUntilReady(LocalAppPart(app: app, part: part), probes: program.ready, address: address,
+                                                         secrets: secrets, subject: { _ in part.subject })
         }
         evidence += try await AppBoot.waitUntilReady(app, probes: spec.ready, address: address, secrets: secrets,
                                                      subject: { AppBoot.subject(of: $0, naming: app.isSeveral ? "process" : nil) })
+        // A process without probes of its own, or one that died once its probes had passed, is caught here.
+        if app.isSeveral, let exit = await app.exitDescription() {
+            throw StepFailure(.error, "\(await app.endedPart() ?? "a process") exited (\(exit)) while the app was coming up; \(AppBoot.keyHint). Its last lines:\n"
+                              + AppBoot.quote(await LocalAppPart(app: app, part: parts[0]).recentLines(), secrets: secrets))
+        }
         try await AppBoot.checkLogs(app, secrets: secrets)
         let listening = parts.map { part in (part.name.map { "\($0) on " } ?? "") + "127.0.0.1:\(part.port)" }.joined(separator: ", ")
         let probes = CheckWording.count(Int64(spec.ready.count + spec.start.processProbes.count), "ready probe")
