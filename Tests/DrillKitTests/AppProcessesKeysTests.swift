@@ -63,6 +63,13 @@ import Testing
                              + "(did you mean '{{admin:3001}}'?)"], "\(messages)")
     }
 
+    @Test func theVersionURLNamesAProcessToo() {
+        let yaml = Self.scenario.replacingOccurrences(of: "  ready:\n    - http: { url: \"http://{{api:3000}}/version\" }\n",
+                                                      with: "  version: { url: \"http://{{apii:3000}}/health\", expect: \"1.0.0\" }\n")
+        #expect(ScenarioFixtures.diagnostics(yaml: yaml).map(\.fullMessage).contains { $0.hasPrefix("{{apii:3000}} names no process") },
+                "\(ScenarioFixtures.diagnostics(yaml: yaml).map(\.fullMessage))")
+    }
+
     @Test func processesNeedALocalEnvironmentAndAValidName() {
         let compose = Self.scenario.replacingOccurrences(of: "  kind: local\n", with: "  kind: compose\n  compose: { file: stack.yml, database_service: db }\n")
         #expect(ScenarioFixtures.diagnostics(yaml: compose).map(\.fullMessage).contains {

@@ -73,11 +73,11 @@ extension ScenarioReader {
 
     /// With several processes, each `{{NAME:PORT}}` the app's URLs and commands use must name one
     /// of them; a misspelt name would otherwise be found only after the restore.
-    func checkProcessAddresses(_ app: AppSpec, checks: [CheckSpec], at appValue: ScenarioValue) {
+    func checkProcessAddresses(_ app: AppSpec, checks: [CheckSpec], versionURL: String? = nil, at appValue: ScenarioValue) {
         guard case .processes(let processes) = app.start else { return }
         let names = processes.map(\.name)
         let templates = ((app.ready + app.start.processProbes).map(\.http.url) + checks.compactMap(makeCheck).flatMap(\.urlTemplates)
-                         + processes.flatMap(\.command))
+                         + processes.flatMap(\.command) + [app.version?.url, versionURL].compactMap { $0 })
         for placeholder in AppAddress.placeholders(in: templates) where !names.contains(placeholder.service) {
             report("{{\(placeholder.service):\(placeholder.port)}} names no process of app.start.processes (\(names.joined(separator: ", "))): "
                    + "a local drill reaches each process by its name", at: appValue.entryLocation,

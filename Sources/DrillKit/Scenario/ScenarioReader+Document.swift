@@ -26,8 +26,12 @@ extension ScenarioReader {
             checkUpgradeFits(upgrade, app: app, backup: backup, environment: environment, at: section)
         }
         if let environment, let checks { checkCommandsFit(checks, environment: environment) }
-        if let app, let checks, let appSection = top["app"] { checkProcessAddresses(app, checks: checks, at: appSection) }
-        if let upgrade, let checks, let section = top["upgrade"] { checkProcessAddresses(upgrade.to, checks: checks, at: section) }
+        if let app, let checks, let appSection = top["app"] {
+            checkProcessAddresses(app, checks: checks, versionURL: upgrade?.version?.url, at: appSection)
+        }
+        if let upgrade, let checks, let section = top["upgrade"] {
+            checkProcessAddresses(upgrade.to, checks: checks, versionURL: upgrade.version?.url, at: section)
+        }
         guard diagnostics.isEmpty, version != nil, let name, let environment, let backup, let checks, let reportSpec else {
             return nil
         }
