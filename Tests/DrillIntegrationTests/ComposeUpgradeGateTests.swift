@@ -12,7 +12,7 @@ import Testing
 struct ComposeUpgradeGateTests {
     static func gate(_ fixture: UpgradeGateTests.Fixture, toImage: String = "restore-drill/refstore:2",
                      composeFile: String = ComposeEngine.composeFile, migrate: MigrateSpec = MigrateSpec(command: ["migrate"], service: "api"),
-                     toReady: [ReadyProbe]? = nil) async throws -> DrillRecord {
+                     toReady: [ReadyProbe]? = nil, rollbackWay: UpgradeSpec.RollbackWay = .fresh) async throws -> DrillRecord {
         var scenario = Scenario.testScenario(dump: fixture.dump, checks: [
             .rowCounts(RowCountsCheckSpec(tables: ["orders", "invoices"])),
             .money(MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],
@@ -35,7 +35,7 @@ struct ComposeUpgradeGateTests {
                         logsMustNotContain: ["env validation", "schema refused"], variables: ["DRILL_APP_IMAGE": toImage]),
             version: VersionProbe(url: "http://{{api:3000}}/health", from: "1.0.0", to: "2.0.0"),
             migrations: MigrationsTable(table: "schema_migrations", id: "version", name: "name"),
-            guardTable: "invoices", databaseImage: "restore-drill/postgres:17")
+            guardTable: "invoices", rollbackWay: rollbackWay, databaseImage: "restore-drill/postgres:17")
         let secrets = SecretStore(environment: ["DRILL_PASSWORD": AppDrillTests.password, "DRILL_TOTP_SECRET": AppDrillTests.secret])
         return await DrillRunner(scenario: scenario, secrets: secrets).run()
     }
@@ -59,6 +59,22 @@ struct ComposeUpgradeGateTests {
             #expect(back.verdict == .pass, "\(back.steps.map { "\($0.id): \($0.message ?? "")" })")
             #expect(back.steps.first { $0.id == .target }?.message?.contains("PostgreSQL 15.") == true, "the way back on 15")
             await expectNothingLeft(record, "healthy")
+        }
+    }
+
+    /// ecommus's way back on its Docker Compose install: the new image stopped, the 15 dump
+    /// restored with --clean onto the upgraded database in the 17 container, the old image on it.
+    @Test func theWayBackInPlaceRunsInTheUpgradedStack() async throws {
+        try await UpgradeGateTests().withFixture { fixture in
+            let record = try await Self.gate(fixture, rollbackWay: .inPlace)
+            #expect(record.verdict == .pass, "\(record.outline)\n\(record.summary)")
+            let back = try #require(record.upgrade?.rollback)
+            #expect(back.way == "in_place")
+            #expect(back.steps.map(\.id.rawValue) == ["rollback_restore", "app", "rollback_version", "rollback_compare"],
+                    "\(back.steps.map { "\($0.id): \($0.verdict) \($0.message ?? "")" })")
+            #expect(back.steps[0].evidence.first?.contains("exec") == true, "pg_restore in the database container: \(back.steps[0].evidence)")
+            #expect(record.step(.rollback)?.evidence.first == "docker compose stop api", "\(record.step(.rollback)?.evidence ?? [])")
+            await expectNothingLeft(record, "in place")
         }
     }
 

@@ -214,10 +214,16 @@ final class ComposeDrillTarget: DrillTarget {
         return BootedApp(address: address, message: "\(services.joined(separator: ", ")) up; \(AppBoot.probesPassed(spec))", evidence: evidence)
     }
 
-    /// The services stop with the project; their last lines are read before it goes down.
+    /// Their last lines are read, then the services stopped (`docker compose stop`): the gate's
+    /// migrations and its way back in place must not run under a version still serving. The
+    /// teardown takes them down with the project.
     func stopApp() async -> AppStop {
         guard let app = created.withLock({ state in defer { state.app = nil }; return state.app }) else { return AppStop() }
-        return AppStop(log: await app.recentLines())
+        let log = await app.recentLines()
+        let stopped = try? await app.project.compose(["stop", "--timeout", "10"] + app.services, check: false)
+        let action = stopped?.succeeded == true ? "docker compose stop \(app.services.joined(separator: " "))"
+            : "docker compose stop \(app.services.joined(separator: " ")) failed (\(stopped?.errorTail() ?? "could not run")); the project goes down at teardown"
+        return AppStop(actions: [action], log: log)
     }
 
     // MARK: Commands
