@@ -34,7 +34,7 @@ private func scalar(_ connection: PostgresConnection, _ sql: String, _ parameter
 
 // MARK: - Migrations
 
-@Suite("RefStore migrations", .timeLimit(.minutes(2)))
+@Suite("RefStore migrations", .timeLimit(.minutes(5)))
 struct RefStoreMigrationTests {
     @Test func theCatalogCountsUpWithoutGapsAndKeepsTheImmutabilityTriggerAt10() {
         #expect(Migration.all.map(\.version) == Array(1...Migration.all.count))
@@ -100,7 +100,7 @@ struct RefStoreMigrationTests {
 
 // MARK: - Invoices
 
-@Suite("RefStore invoices", .timeLimit(.minutes(2)))
+@Suite("RefStore invoices", .timeLimit(.minutes(5)))
 struct RefStoreInvoiceTests {
     /// One customer, one product and `count` orders, without the seed generator.
     private func placeOrders(_ count: Int, on connection: PostgresConnection) async throws -> [Int] {

@@ -30,7 +30,11 @@ final class HTTPSession {
     /// `orders_url` answered with a 307 to its trailing-slash form).
     private let followsRedirects: Bool
 
-    init(timeout: TimeInterval = 10, followsRedirects: Bool = false) {
+    /// How long a check's request may take before it is "no answer": a login runs a deliberately
+    /// slow password hash (scrypt, argon2) on a cold restored copy, on a host that may be busy.
+    static let checkTimeout: TimeInterval = 30
+
+    init(timeout: TimeInterval = HTTPSession.checkTimeout, followsRedirects: Bool = false) {
         self.timeout = timeout
         self.followsRedirects = followsRedirects
     }
