@@ -12,7 +12,7 @@ public struct HTTPExchange: Sendable {
 
     /// `timeout`: as `HTTPSession.checkTimeout`, a check's request.
     public static func send(_ method: String, _ url: String, json: [String: JSONValue]? = nil, bearer: String? = nil,
-                            timeout: TimeInterval = 30) async throws -> HTTPExchange {
+                            timeout: TimeInterval = 60) async throws -> HTTPExchange {
         // One request, redirects followed as a client would: the session's transport, without its jar.
         let answer = try await HTTPSession(timeout: timeout, followsRedirects: true)
             .send(method, url, body: json.map { .json(.object($0)) }, headers: bearer.map { ["Authorization": "Bearer \($0)"] } ?? [:])

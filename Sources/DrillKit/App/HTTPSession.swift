@@ -32,7 +32,7 @@ final class HTTPSession {
 
     /// How long a check's request may take before it is "no answer": a login runs a deliberately
     /// slow password hash (scrypt, argon2) on a cold restored copy, on a host that may be busy.
-    static let checkTimeout: TimeInterval = 30
+    static let checkTimeout: TimeInterval = 60
 
     init(timeout: TimeInterval = HTTPSession.checkTimeout, followsRedirects: Bool = false) {
         self.timeout = timeout

@@ -42,7 +42,9 @@ public struct RefStoreServer: Sendable {
 
     /// Serves until the task is cancelled; `onListening` gets the bound port.
     public func run(onListening: @Sendable (UInt16) -> Void = { _ in }) async throws {
-        let server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
+        // A login hashes with scrypt (ln=15): on a busy host, a debug build takes longer than
+        // FlyingFox's 15 s handler limit, which answers 500 as if the login had broken.
+        let server = HTTPServer(address: try .inet(ip4: host, port: port), timeout: 60, logger: .disabled)
         let handlers = Handlers(server: self)
         await server.appendRoute("GET /health") { _ in await handlers.health() }
         await server.appendRoute("GET /api/health") { _ in await handlers.health() }
