@@ -151,7 +151,7 @@ public struct CommandCheck: DrillCheck {
         let got = lines(printed), expected = lines(wanted)
         let expectedLabel = label + (allow == .versionBumps ? ", up to version bumps" : "")
         if got.map(allow.normalized) == expected.map(allow.normalized) {
-            let bumps = zip(expected, got).filter { $0 != $1 }.map { "\($0) → \($1)" }
+            let bumps = UpgradeCommandOutputs.bumps(wanted, printed)
             let passing = bumps.isEmpty ? nil
                 : "equal to \(label) up to \(CheckWording.count(Int64(bumps.count), "version bump")) (\(redact(bumps.prefix(5).joined(separator: "; "))))"
             return Judgement(ok: true, expected: expectedLabel, passing: passing)

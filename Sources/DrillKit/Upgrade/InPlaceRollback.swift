@@ -28,7 +28,7 @@ struct InPlaceRollback: Sendable {
         state.appReady = false
         state.appAddress = nil
 
-        let restore = await perform("rollback_restore", "Restore the pre-upgrade dump with --clean over the upgraded schema", drill.secrets) {
+        let restore = await TimedStep.run("rollback_restore", "Restore the pre-upgrade dump with --clean over the upgraded schema", drill.secrets) {
             try await restoreOver(drill, state, &record, findings: &findings)
         }
         steps.append(restore)
@@ -39,22 +39,21 @@ struct InPlaceRollback: Sendable {
             // The old version is booted whatever the restore printed: whether it runs on the result
             // is what an operator needs to know next; and the result is read once it is up, as the
             // baseline was (an app that writes as it starts would otherwise read as a difference).
-            let boot = await perform(StepID.app.rawValue, "Boot the current version on the result", drill.secrets) {
-                let result = try await AppStep(spec: app).run(drill, &state, &record)
-                return (result.message, result.evidence)
+            let boot = await TimedStep.run(.app, "Boot the current version on the result", drill.secrets) {
+                try await AppStep(spec: app).run(drill, &state, &record)
             }
             steps.append(boot)
             if boot.verdict == .pass, let version = spec.version, let address = state.appAddress {
-                steps.append(await perform("rollback_version", "The current version reports itself", drill.secrets) {
+                steps.append(await TimedStep.run("rollback_version", "The current version reports itself", drill.secrets) {
                     let reported = try await UpgradeFiguresReader.version(version, at: address)
                     if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
                         throw StepFailure(.fail, problem)
                     }
-                    return ("version \(reported)", [])
+                    return StepResult("version \(reported)")
                 })
             }
             let current = state
-            steps.append(await perform("rollback_compare", Self.compareTitle, drill.secrets) {
+            steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
                 try await compareWithBaseline(drill, current, findings: &findings, leftovers: &leftovers)
             })
         }
@@ -88,7 +87,7 @@ struct InPlaceRollback: Sendable {
 
     /// pg_restore's errors are a finding, not the end: the comparison says what they did.
     private func restoreOver(_ drill: DrillContext, _ state: DrillState, _ record: inout DrillRecord,
-                             findings: inout [Finding]) async throws -> (String, [String]) {
+                             findings: inout [Finding]) async throws -> StepResult {
         guard case .dump(let dump)? = state.backup else {
             throw StepFailure(.error, "the way back in place restores the pre-upgrade dump, and this drill restored none")
         }
@@ -125,7 +124,7 @@ struct InPlaceRollback: Sendable {
             throw StepFailure(.fail, "pg_restore --clean reported \(CheckWording.count(Int64(count), "error")) over the upgraded schema"
                               + (noise.isEmpty ? "" : ", \(noiseNote)") + "; " + Self.cause(errors, output), evidence: evidence)
         }
-        return ("the pre-upgrade dump restored over the upgraded schema" + (noise.isEmpty ? " without an error" : ", \(noiseNote)"), evidence)
+        return StepResult("the pre-upgrade dump restored over the upgraded schema" + (noise.isEmpty ? " without an error" : ", \(noiseNote)"), evidence)
     }
 
     /// What stopped the restore, in the operator's words: the drops the new version's objects
@@ -142,33 +141,33 @@ struct InPlaceRollback: Sendable {
 
     /// Equal to the baseline, or every difference named: what was left behind first.
     private func compareWithBaseline(_ drill: DrillContext, _ state: DrillState,
-                                     findings: inout [Finding], leftovers: inout [String]) async throws -> (String, [String]) {
+                                     findings: inout [Finding], leftovers: inout [String]) async throws -> StepResult {
         guard let before = state.upgradeBefore else {
             throw StepFailure(.error, "no baseline to compare with: the current version never ran on the restored copy")
         }
         let now = try await UpgradeFiguresReader.read("the rolled-back database", in: drill, migrations: spec.migrations)
         var problems = UpgradeComparison.differences(from: before.figures, to: now.figures, tables: Array(before.figures.rowCounts.keys))
         var evidence: [String] = []
-        if let reference = before.figures.schema, let result = now.figures.schema {
-            let difference = SchemaDifference(reference: reference, restored: result)
-            // What the drill itself made on the upgraded copy (amcheck for the integrity check)
-            // is not the new version's: only what the upgrade added counts as left behind.
-            let upgraded = Set((state.upgradeAfter?.figures.schema?.objects ?? result.objects).map(\.key))
-            let byDrill = difference.added.filter { !upgraded.contains($0.object.key) }
-            leftovers = difference.added.filter { upgraded.contains($0.object.key) }.map { added in
-                added.object.described + (added.dependents > 0 ? " (with \(CheckWording.count(Int64(added.dependents), "dependent object")))" : "")
-            }
-            if !byDrill.isEmpty { evidence.append("made by the drill's own checks, not counted: " + byDrill.map(\.object.described).joined(separator: ", ")) }
-            problems += difference.missing.map { "missing \($0.object.described)" } + difference.changed.map { "changed \($0.reference.described)" }
-        } else {
-            evidence.append("no schema fingerprint on one side: the objects were not compared")
+        guard let reference = before.figures.schema, let result = now.figures.schema else {
+            // Never a pass on row counts alone: what --clean leaves is in the schema.
+            throw StepFailure(.error, "no schema fingerprint of \(before.figures.schema == nil ? "the baseline" : "the result"): what the way back left behind cannot be judged")
         }
+        let difference = SchemaDifference(reference: reference, restored: result)
+        // What the drill itself made on the upgraded copy (amcheck for the integrity check)
+        // is not the new version's: only what the upgrade added counts as left behind.
+        let upgraded = Set((state.upgradeAfter?.figures.schema?.objects ?? result.objects).map(\.key))
+        let byDrill = difference.added.filter { !upgraded.contains($0.object.key) }
+        leftovers = difference.added.filter { upgraded.contains($0.object.key) }.map { added in
+            added.object.described + (added.dependents > 0 ? " (with \(CheckWording.count(Int64(added.dependents), "dependent object")))" : "")
+        }
+        if !byDrill.isEmpty { evidence.append("made by the drill's own checks, not counted: " + byDrill.map(\.object.described).joined(separator: ", ")) }
+        problems += difference.missing.map { "missing \($0.object.described)" } + difference.changed.map { "changed \($0.reference.described)" }
         // Functions, types and schemas: the fingerprint does not hold them, --clean leaves them all the same.
-        if let reference = before.otherObjects, let result = now.otherObjects {
-            let upgraded = Set(state.upgradeAfter?.otherObjects ?? result)
-            let kept = Set(reference)
-            leftovers += result.filter { !kept.contains($0) && upgraded.contains($0) }
-            problems += reference.filter { !result.contains($0) }.map { "missing \($0)" }
+        if let referenceOthers = before.otherObjects, let resultOthers = now.otherObjects {
+            let upgraded = Set(state.upgradeAfter?.otherObjects ?? resultOthers)
+            let kept = Set(referenceOthers)
+            leftovers += resultOthers.filter { !kept.contains($0) && upgraded.contains($0) }
+            problems += referenceOthers.filter { !resultOthers.contains($0) }.map { "missing \($0)" }
         }
         if !leftovers.isEmpty { findings.append(RestoreFindings.rollbackLeftovers(leftovers)) }
         guard leftovers.isEmpty, problems.isEmpty else {
@@ -177,7 +176,7 @@ struct InPlaceRollback: Sendable {
             throw StepFailure(.fail, "the result is not the pre-upgrade backup: " + (left + problems.prefix(5)).joined(separator: "; "), evidence: evidence)
         }
         let tables = before.figures.rowCounts.count
-        return ("the result equals the baseline: \(CheckWording.count(Int64(tables), "table")), their rows, totals and schema; nothing left behind", evidence)
+        return StepResult("the result equals the baseline: \(CheckWording.count(Int64(tables), "table")), their rows, totals and schema; nothing left behind", evidence)
     }
 
     /// The new version's last words before it was stopped for the way back: the teardown keeps
@@ -187,25 +186,5 @@ struct InPlaceRollback: Sendable {
             + stopped.processLogs.flatMap { process in
                 process.lines.suffix(stoppedLogLines).map { "new version's log (\(process.name)): " + secrets.redact($0) }
             }
-    }
-
-    /// One part of the way back, timed, its failure caught, redacted like every step.
-    private func perform(_ id: String, _ title: String, _ secrets: SecretStore, _ body: () async throws -> (String, [String])) async -> StepRecord {
-        let clock = ContinuousClock.now
-        var result = StepRecord(id: StepID(rawValue: id), title: title, verdict: .pass, startedAt: Date())
-        do {
-            let (message, evidence) = try await body()
-            result.message = secrets.redact(message)
-            result.evidence = evidence.map(secrets.redact)
-        } catch let failure as StepFailure {
-            result.verdict = failure.verdict
-            result.message = secrets.redact(failure.message)
-            result.evidence = failure.evidence.map(secrets.redact)
-        } catch {
-            result.verdict = .error
-            result.message = secrets.redact("\(error)")
-        }
-        result.durationSeconds = (ContinuousClock.now - clock).seconds
-        return result
     }
 }

@@ -33,7 +33,7 @@ struct RollbackRehearsal: Sendable {
                 break
             }
             if step.id == .target { rtoStart = ContinuousClock.now }
-            let result = await Self.perform(step, drill, &state, &scratch)
+            let result = await TimedStep.run(step.id, step.title, drill.secrets) { try await step.run(drill, &state, &scratch) }
             finished.append(result)
             forward.observer.progress(stepId: .rollback, text: "\(step.id): \(result.verdict.rawValue) \(result.message ?? "")")
             if result.verdict != .pass { break }
@@ -74,24 +74,5 @@ struct RollbackRehearsal: Sendable {
                               evidence: finished.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
         forward.observer.stepFinished(step)
         return step
-    }
-
-    /// One step, timed, its failure caught: the runner's rule, without the observer's lines.
-    private static func perform(_ step: any DrillStep, _ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
-        let clock = ContinuousClock.now
-        var result = StepRecord(id: step.id, title: step.title, verdict: .pass, startedAt: Date())
-        do {
-            let outcome = try await step.run(drill, &state, &record)
-            result.message = drill.secrets.redact(outcome.message)
-            result.evidence = outcome.evidence.map(drill.secrets.redact)
-        } catch let failure as StepFailure {
-            result.verdict = failure.verdict
-            result.message = drill.secrets.redact(failure.message)
-        } catch {
-            result.verdict = .error
-            result.message = drill.secrets.redact("\(error)")
-        }
-        result.durationSeconds = (ContinuousClock.now - clock).seconds
-        return result
     }
 }

@@ -148,7 +148,7 @@ final class LocalDrillTarget: DrillTarget {
         // A process without probes of its own, or one that died once its probes had passed, is caught here.
         if app.isSeveral, let exit = await app.exitDescription() {
             throw StepFailure(.error, "\(await app.endedPart() ?? "a process") exited (\(exit)) while the app was coming up; \(AppBoot.keyHint). Its last lines:\n"
-                              + AppBoot.quote(await LocalAppPart(app: app, part: parts[0]).recentLines(), secrets: secrets))
+                              + AppBoot.quote(await app.recentLines(), secrets: secrets))
         }
         try await AppBoot.checkLogs(app, secrets: secrets)
         let listening = parts.map { part in (part.name.map { "\($0) on " } ?? "") + "127.0.0.1:\(part.port)" }.joined(separator: ", ")
