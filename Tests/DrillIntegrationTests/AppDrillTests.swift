@@ -76,12 +76,7 @@ import Testing
         defer { scratch.remove() }
         try await withTestPostgres { production in
             let connection = try await production.connect()
-            _ = try await RefStore.migrate(on: connection)
-            let account = try DrillAccount.fromEnvironment(
-                [DrillAccount.passwordVariable: Self.password, DrillAccount.secretVariable: Self.secret]) {
-                try MasterKey(bytes: [UInt8](Data(base64Encoded: Self.keyA)!))
-            }
-            _ = try await RefStore.seed(on: connection, orders: 200, account: account)
+            try await Self.seedShop(on: connection, orders: 200)
             connection.close()
             let dump = scratch.file("shop.dump")
             try await production.dump(to: dump, format: .custom)
@@ -329,6 +324,22 @@ import Testing
             #expect(missing.step("master_key")?.message?.contains("no-such.identity is missing or unreadable") == true,
                     "\(missing.outline)")
             expectNothingLeft(missing, "missing identity")
+        }
+    }
+}
+
+extension AppDrillTests {
+    /// RefStore migrated and seeded on `connection`, with the drill account (password and TOTP
+    /// secret above, sealed under key A): the production every app test drills.
+    static func seedShop(on connection: PostgresConnection, orders: Int, endingAt: Date? = nil) async throws {
+        _ = try await RefStore.migrate(on: connection)
+        let account = try DrillAccount.fromEnvironment([DrillAccount.passwordVariable: password, DrillAccount.secretVariable: secret]) {
+            try MasterKey(bytes: [UInt8](Data(base64Encoded: keyA)!))
+        }
+        if let endingAt {
+            _ = try await RefStore.seed(on: connection, orders: orders, account: account, endingAt: endingAt)
+        } else {
+            _ = try await RefStore.seed(on: connection, orders: orders, account: account)
         }
     }
 }

@@ -77,12 +77,7 @@ import Testing
         defer { scratch.remove() }
         try await withTestPostgres { production in
             let connection = try await production.connect()
-            _ = try await RefStore.migrate(on: connection)
-            let account = try DrillAccount.fromEnvironment(
-                [DrillAccount.passwordVariable: AppDrillTests.password, DrillAccount.secretVariable: AppDrillTests.secret]) {
-                try MasterKey(bytes: [UInt8](Data(base64Encoded: AppDrillTests.keyA)!))
-            }
-            _ = try await RefStore.seed(on: connection, orders: 300, account: account, endingAt: Date())
+            try await AppDrillTests.seedShop(on: connection, orders: 300, endingAt: Date())
             connection.close()
             let dump = scratch.file("shop.dump")
             try await production.dump(to: dump, format: .custom)

@@ -40,12 +40,7 @@ struct ShippedScenario {
         let scenario = try ScenarioLoader.load(path: file, environment: environment)
         try await withTestPostgres { production in
             let connection = try await production.connect()
-            _ = try await RefStore.migrate(on: connection)
-            let account = try DrillAccount.fromEnvironment(
-                [DrillAccount.passwordVariable: AppDrillTests.password, DrillAccount.secretVariable: AppDrillTests.secret]) {
-                try MasterKey(bytes: [UInt8](Data(base64Encoded: AppDrillTests.keyA)!))
-            }
-            _ = try await RefStore.seed(on: connection, orders: orders, account: account, endingAt: Date())
+            try await AppDrillTests.seedShop(on: connection, orders: orders, endingAt: Date())
             try await breakIt(connection)
             connection.close()
             let dump = scratch.file(".demo/refstore.dump")
