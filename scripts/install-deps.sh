@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   libpq-dev          # libpq headers: the harness talks to PostgreSQL through libpq
   liboath-dev        # liboath: TOTP codes (RFC 6238)
+  libsqlite3-dev     # libsqlite3 headers: SQLite stores (StoreIT) are read through it
+  sqlite3            # the sqlite3 shell: how operators take a SQLite backup (.backup), used by the demo and tests
   pkg-config         # lets SwiftPM find the two libraries above
   postgresql         # initdb, pg_ctl, postgres: the local throwaway target
   postgresql-client  # pg_dump, pg_restore, psql

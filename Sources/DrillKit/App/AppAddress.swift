@@ -10,14 +10,17 @@ public struct AppAddress: Sendable {
     /// The app's port; with several processes, the first one's.
     public var port: UInt16?
     public var masterKeyFile: String?
+    /// A SQLite store's restored file (`{{database_file}}`).
+    public var databaseFile: String?
     /// A local drill's processes by name, each on its own port.
     public var processPorts: [String: UInt16]
     /// `service:port` → `host:port`, for a compose drill.
     public var published: [String: String]
 
-    public init(port: UInt16, masterKeyFile: String? = nil, processPorts: [String: UInt16] = [:]) {
+    public init(port: UInt16, masterKeyFile: String? = nil, processPorts: [String: UInt16] = [:], databaseFile: String? = nil) {
         self.port = port
         self.masterKeyFile = masterKeyFile
+        self.databaseFile = databaseFile
         self.processPorts = processPorts
         self.published = [:]
     }
@@ -44,6 +47,7 @@ public struct AppAddress: Sendable {
         var text = template
         if let port = ownPort ?? port { text = text.replacingOccurrences(of: "{{port}}", with: String(port)) }
         if let masterKeyFile { text = text.replacingOccurrences(of: "{{master_key_file}}", with: masterKeyFile) }
+        if let databaseFile { text = text.replacingOccurrences(of: "{{database_file}}", with: databaseFile) }
         return processPorts.isEmpty ? text : substitute(text, processAddress)
     }
 

@@ -8,7 +8,7 @@ final class CheckTranscript {
     /// lost it (or never had it), which is a wrong answer about the data, not a broken check.
     static let missingObjectStates: Set<String> = ["42P01", "42703", "3F000"]
 
-    let connection: PostgresConnection
+    let connection: any DatabaseConnection
     let sharedScans: SharedTableScans?
     private let secrets: SecretStore
     private(set) var queries: [String] = []
@@ -21,6 +21,9 @@ final class CheckTranscript {
         self.sharedScans = context.sharedScans
         self.secrets = context.secrets
     }
+
+    /// Which engine the restored database runs on, for the SQL spellings that differ.
+    var engine: DatabaseEngine { connection.engine }
 
     var hasErrors: Bool { !errors.isEmpty }
     var hasFailures: Bool { !failures.isEmpty }
@@ -62,6 +65,8 @@ final class CheckTranscript {
             } else {
                 cannotVerify("could not \(activity): \(postgres)")
             }
+        } else if let sqlite = error as? SQLiteError, sqlite.isMissingObject {
+            fail("could not \(activity): \(sqlite.message) in the restored database")
         } else if error is CancellationError {
             cannotVerify("\(activity) was cancelled before it finished")
         } else {

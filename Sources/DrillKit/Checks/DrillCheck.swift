@@ -3,7 +3,7 @@ import Foundation
 /// What a check may use while it runs: the restored database, what production reported,
 /// and the secrets the scenario points at.
 public struct CheckContext: Sendable {
-    public var connection: PostgresConnection
+    public var connection: any DatabaseConnection
     public var manifest: Manifest?
     public var secrets: SecretStore
     /// Whole-table aggregates computed once for all the drill's checks; nil: each check scans on its own.
@@ -24,7 +24,7 @@ public struct CheckContext: Sendable {
     /// reads it itself.
     var restoredSchema: Result<SchemaFingerprint, SchemaReadFailure>?
 
-    public init(connection: PostgresConnection, manifest: Manifest?, secrets: SecretStore,
+    public init(connection: any DatabaseConnection, manifest: Manifest?, secrets: SecretStore,
                 sharedScans: SharedTableScans? = nil, app: AppAddress? = nil, masterKey: [UInt8]? = nil) {
         self.connection = connection
         self.manifest = manifest

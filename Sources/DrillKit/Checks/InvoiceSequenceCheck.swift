@@ -148,27 +148,46 @@ public struct InvoiceSequenceCheck: DrillCheck {
     /// Every invoice with its series and its number as a bigint, or NULL when the number is
     /// not a whole number from 1 up (text digits are accepted; leading zeros are ignored).
     /// The guard on 19-digit numbers keeps the cast from overflowing bigint.
-    private var numberedInvoices: String {
-        let number = "\(settings.column.sqlIdentifier)::text"
-        let series = settings.series.map(\.sqlIdentifier) ?? "''::text"
+    private func numberedInvoices(_ engine: DatabaseEngine) -> String {
+        let number = engine.text(settings.column.sqlIdentifier)
+        let series = settings.series.map(\.sqlIdentifier) ?? engine.text("''")
         return """
             WITH numbered AS (
                 SELECT \(series) AS series,
-                       CASE WHEN \(number) ~ '^0*[1-9][0-9]{0,17}$'
-                              OR (\(number) ~ '^0*[1-9][0-9]{18}$'
-                                  AND ltrim(\(number), '0') COLLATE "C" <= '9223372036854775807')
-                            THEN \(number)::bigint END AS number,
+                       CASE WHEN \(Self.wholeNumberFromOne(number, engine))
+                            THEN \(engine.bigint(number)) END AS number,
                        \(number) AS written
                 FROM \(settings.table.sqlQualifiedIdentifier)
             )
             """
     }
 
+    /// `text` (a number as text) is a whole number from 1 that fits a bigint. PostgreSQL by
+    /// regular expression; SQLite, which has none built in, by GLOB and length. A REAL stored
+    /// in SQLite reads as `12.0` and is no whole number, as it should not be.
+    static func wholeNumberFromOne(_ text: String, _ engine: DatabaseEngine) -> String {
+        switch engine {
+        case .postgresql:
+            return """
+                \(text) ~ '^0*[1-9][0-9]{0,17}$'
+                                              OR (\(text) ~ '^0*[1-9][0-9]{18}$'
+                                                  AND ltrim(\(text), '0') COLLATE "C" <= '9223372036854775807')
+                """
+        case .sqlite:
+            let digits = "ltrim(\(text), '0')"
+            return """
+                \(text) <> '' AND NOT \(text) GLOB '*[^0-9]*' AND \(digits) <> ''
+                                              AND (length(\(digits)) <= 18
+                                                   OR (length(\(digits)) = 19 AND \(digits) <= '9223372036854775807'))
+                """
+        }
+    }
+
     private func summarize(transcript: CheckTranscript) async throws -> [SeriesSummary] {
         if try await uniquenessIsEnforced(transcript: transcript) { return try await summarizeUniqueIntegers(transcript: transcript) }
-        let sql = numberedInvoices + """
+        let sql = numberedInvoices(transcript.engine) + """
 
-            SELECT series::text AS series,
+            SELECT \(transcript.engine.text("series")) AS series,
                    count(*) AS invoices,
                    count(number) AS numbered,
                    count(DISTINCT number) AS distinct_numbers,
@@ -188,6 +207,8 @@ public struct InvoiceSequenceCheck: DrillCheck {
     /// an integer number column, a NOT NULL series, and a valid, non-partial unique index on
     /// exactly those columns (rebuilt by the restore, which would have failed on a duplicate).
     private func uniquenessIsEnforced(transcript: CheckTranscript) async throws -> Bool {
+        // SQLite's catalog is not asked: every number is then read and compared, which proves the same.
+        guard transcript.engine == .postgresql else { return false }
         let keyColumns = [settings.column] + (settings.series.map { [$0] } ?? [])
         let sql = """
             SELECT (SELECT t.typname IN ('int2', 'int4', 'int8') FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
@@ -238,7 +259,7 @@ public struct InvoiceSequenceCheck: DrillCheck {
     private func reportInvalidNumbers(_ summaries: [SeriesSummary], transcript: CheckTranscript) async throws {
         let invalid = summaries.reduce(0) { $0 + $1.invoices - $1.numbered }
         guard invalid > 0 else { return }
-        let sql = numberedInvoices + """
+        let sql = numberedInvoices(transcript.engine) + """
 
             SELECT written, count(*) AS invoices
             FROM numbered
@@ -258,14 +279,14 @@ public struct InvoiceSequenceCheck: DrillCheck {
     private func reportGaps(_ summaries: [SeriesSummary], transcript: CheckTranscript) async throws -> Bool {
         var rangesBySeries: [String?: (ranges: [ClosedRange<Int64>], total: Int)] = [:]
         if summaries.contains(where: { $0.missingNumbers > 0 }) {
-            let sql = numberedInvoices + """
+            let sql = numberedInvoices(transcript.engine) + """
                 ,
                 distinct_numbers AS (
                     SELECT DISTINCT series, number FROM numbered WHERE number IS NOT NULL
                 ),
                 steps AS (
                     SELECT series, number,
-                           lag(number, 1, 0::bigint) OVER (PARTITION BY series ORDER BY number) AS previous
+                           lag(number, 1, \(transcript.engine.bigint("0"))) OVER (PARTITION BY series ORDER BY number) AS previous
                     FROM distinct_numbers
                 ),
                 gaps AS (
@@ -275,7 +296,7 @@ public struct InvoiceSequenceCheck: DrillCheck {
                     FROM steps
                     WHERE number > previous + 1
                 )
-                SELECT series::text AS series, first_missing, last_missing, ranges
+                SELECT \(transcript.engine.text("series")) AS series, first_missing, last_missing, ranges
                 FROM gaps
                 WHERE position <= \(GapRanges.listedRanges)
                 ORDER BY series, first_missing
@@ -319,9 +340,9 @@ public struct InvoiceSequenceCheck: DrillCheck {
             for series in summaries { transcript.observe(subject(series.key, "duplicates"), expected: "none", actual: "none", ok: true) }
             return true
         }
-        let sql = numberedInvoices + """
+        let sql = numberedInvoices(transcript.engine) + """
 
-            SELECT series::text AS series, number, count(*) AS copies, count(*) OVER () AS duplicated_numbers
+            SELECT \(transcript.engine.text("series")) AS series, number, count(*) AS copies, count(*) OVER () AS duplicated_numbers
             FROM numbered
             WHERE number IS NOT NULL
             GROUP BY series, number

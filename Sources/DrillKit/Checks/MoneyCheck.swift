@@ -55,12 +55,15 @@ public struct MoneyCheck: DrillCheck {
         }
         var summary: [String] = []
 
-        let restored: RestoredMoneyColumns
+        var restored: RestoredMoneyColumns
         do {
             restored = try await lookUpColumns(transcript: transcript)
         } catch {
             transcript.record(error, while: "look the money columns up in the restored catalog")
             return transcript.outcome(passing: "")
+        }
+        if transcript.engine == .sqlite, !restored.moneyColumns.isEmpty {
+            restored.allIntegerCents = await checkStoredTypes(of: restored.moneyColumns, transcript: transcript) && restored.allIntegerCents
         }
         if restored.allIntegerCents {
             summary.append(CheckWording.count(Int64(settings.columns.count), "column") + " of integer cents")
@@ -120,6 +123,43 @@ public struct MoneyCheck: DrillCheck {
                                     allIntegerCents: allIntegerCents && existing.count == settings.columns.count)
     }
 
+    /// SQLite keeps what the app wrote whatever the declaration says (type affinity converts
+    /// only what converts losslessly): a REAL or a text in an INTEGER column is found by the
+    /// stored values' `typeof()`, not by the declaration. True when every value is an integer or NULL.
+    private func checkStoredTypes(of columns: [ColumnReference], transcript: CheckTranscript) async -> Bool {
+        var allIntegers = true
+        for column in columns {
+            let money = column.column.sqlIdentifier
+            let sql = """
+                SELECT typeof(\(money)) AS stored, count(*) AS row_count, CAST(min(\(money)) AS TEXT) AS example
+                FROM \(column.qualifiedTable.sqlQualifiedIdentifier)
+                WHERE typeof(\(money)) NOT IN ('integer', 'null')
+                GROUP BY 1
+                ORDER BY 2 DESC, 1
+                """
+            do {
+                let rows = try await transcript.query(sql).rows
+                guard !rows.isEmpty else {
+                    transcript.observe("\(column) stored values", expected: "integer", actual: "integer", ok: true)
+                    continue
+                }
+                allIntegers = false
+                let kinds = rows.map { row in
+                    let count = Int64(row[1] ?? "") ?? 0
+                    return "\(CheckWording.count(count, "value")) stored as \(row[0] ?? "?") (e.g. \(CheckWording.quotedValue(row[2])))"
+                }
+                transcript.fail("\(column) holds " + kinds.joined(separator: " and ")
+                                + ": SQLite keeps what the app wrote whatever the column declares, and money must be integer cents")
+                transcript.observe("\(column) stored values", expected: "integer",
+                                   actual: rows.map { $0[0] ?? "?" }.joined(separator: ", "), ok: false)
+            } catch {
+                transcript.record(error, while: "read the stored types of \(column)")
+                allIntegers = false
+            }
+        }
+        return allIntegers
+    }
+
     private func exists(_ column: ColumnReference, _ fact: ColumnFacts, transcript: CheckTranscript) -> Bool {
         if !fact.tableExists {
             transcript.fail("table \(column.qualifiedTable) does not exist in the restored database, so \(column) is gone")
@@ -142,20 +182,21 @@ public struct MoneyCheck: DrillCheck {
            counts.count <= Self.currencyGroupLimit {
             return judgeCurrencyCodes(in: column, counts: counts, transcript: transcript)
         }
+        let engine = transcript.engine
         let currency = column.column.sqlIdentifier
         let sql = """
-            SELECT \(currency)::text AS code,
+            SELECT \(engine.text(currency)) AS code,
                    count(*) AS row_count,
                    count(*) OVER () AS distinct_codes,
                    sum(count(*)) OVER () AS offending_rows
             FROM \(column.qualifiedTable.sqlQualifiedIdentifier)
-            WHERE \(currency) IS NULL OR \(currency)::text <> ALL ($1::text[])
+            WHERE \(currency) IS NULL OR \(engine.isNone(of: "$1", engine.text(currency)))
             GROUP BY 1
             ORDER BY count(*) DESC, 1
             LIMIT \(Self.listedCodes)
             """
         do {
-            let result = try await transcript.query(sql, [PostgresArrayLiteral.text(ISO4217.acceptedCodes)])
+            let result = try await transcript.query(sql, [engine.textList(ISO4217.acceptedCodes)])
             let listed = result.rows.map { ValueCount(value: $0[0], rows: Int64($0[1] ?? "") ?? 0) }
             let first = result.rows.first
             return reportCurrencyCodes(in: column, listed: listed,
@@ -259,7 +300,7 @@ public struct MoneyCheck: DrillCheck {
         var totals = await transcript.sharedTotals(of: column.column, in: column.qualifiedTable.sqlQualifiedIdentifier,
                                                    groupedBy: grouped?.column)
         if totals == nil {
-            let sql = MoneyTotals.query(for: column, groupedBy: grouped, limit: Self.currencyGroupLimit + 1)
+            let sql = MoneyTotals.query(for: column, groupedBy: grouped, limit: Self.currencyGroupLimit + 1, engine: transcript.engine)
             do {
                 totals = try await transcript.query(sql).rows.map { MoneyGroupTotal(group: $0[0] ?? "NULL", total: $0[1] ?? "0") }
             } catch {
@@ -330,8 +371,8 @@ public struct MoneyCheck: DrillCheck {
             currencyColumn = column
         }
 
-        var selected = ["\(moneyColumn.sqlIdentifier)::text AS cents"]
-        if let currencyColumn { selected.append("\(currencyColumn.column.sqlIdentifier)::text AS currency") }
+        var selected = ["\(transcript.engine.text(moneyColumn.sqlIdentifier)) AS cents"]
+        if let currencyColumn { selected.append("\(transcript.engine.text(currencyColumn.column.sqlIdentifier)) AS currency") }
         selected.append("count(*) OVER () AS matches")
         // Parameters stay untyped so the server types each from its column (an integer id,
         // a text order number, a uuid); the value never becomes SQL text.

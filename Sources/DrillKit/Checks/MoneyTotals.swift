@@ -11,14 +11,15 @@ enum MoneyTotals {
     }
 
     /// Rows of (currency, total); with `limit`, at most `limit` groups in currency order.
-    static func query(for column: ColumnReference, groupedBy currency: ColumnReference?, limit: Int? = nil) -> String {
+    static func query(for column: ColumnReference, groupedBy currency: ColumnReference?, limit: Int? = nil,
+                      engine: DatabaseEngine = .postgresql) -> String {
         let money = column.column.sqlIdentifier
         let table = column.qualifiedTable.sqlQualifiedIdentifier
         guard let currency else {
-            return "SELECT '*' AS currency, coalesce(sum(\(money)), 0)::text AS total FROM \(table)"
+            return "SELECT '*' AS currency, \(engine.text("coalesce(sum(\(money)), 0)")) AS total FROM \(table)"
         }
         return """
-            SELECT \(currency.column.sqlIdentifier)::text AS currency, sum(\(money))::text AS total
+            SELECT \(engine.text(currency.column.sqlIdentifier)) AS currency, \(engine.text("sum(\(money))")) AS total
             FROM \(table)
             GROUP BY 1
             ORDER BY 1

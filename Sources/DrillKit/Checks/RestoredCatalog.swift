@@ -45,6 +45,7 @@ enum RestoredCatalog {
     static func describe(_ targets: [(table: String, column: String?)],
                          in transcript: CheckTranscript) async throws -> [ColumnFacts] {
         guard !targets.isEmpty else { return [] }
+        if transcript.engine == .sqlite { return try await describeSQLite(targets, in: transcript) }
         let relations = PostgresArrayLiteral.text(targets.map { $0.table.sqlQualifiedIdentifier })
         let columns = PostgresArrayLiteral.text(targets.map(\.column))
         let result = try await transcript.query(describeSQL, [relations, columns])
@@ -52,6 +53,34 @@ enum RestoredCatalog {
             ColumnFacts(tableExists: row[1] == "t", columnExists: row[2] == "t",
                         declaredType: row[3], baseType: row[4], numericScale: row[5].flatMap { Int($0) })
         }
+    }
+
+    /// SQLite's catalog through `pragma_table_info` (which answers no rows for a table that
+    /// is not there). Its declared type names an affinity, which stands in for PostgreSQL's base
+    /// type: INTEGER affinity as `int8`, REAL as `float8`, NUMERIC (with a `DECIMAL(p,s)` scale) as `numeric`.
+    static let describeSQLiteSQL = """
+        SELECT count(*) AS columns,
+               max(CASE WHEN name = $3 COLLATE NOCASE THEN 1 ELSE 0 END) AS column_exists,
+               max(CASE WHEN name = $3 COLLATE NOCASE THEN type END) AS declared_type
+        FROM pragma_table_info($1, $2)
+        """
+
+    static func describeSQLite(_ targets: [(table: String, column: String?)],
+                               in transcript: CheckTranscript) async throws -> [ColumnFacts] {
+        var facts: [ColumnFacts] = []
+        for target in targets {
+            let parts = target.table.split(separator: ".", maxSplits: 1).map(String.init)
+            let (schema, table) = parts.count == 2 ? (parts[0], parts[1]) : ("main", parts[0])
+            let row = try await transcript.query(describeSQLiteSQL, [table, schema, target.column]).rows.first ?? []
+            let exists = (row.first.flatMap { $0.flatMap { Int($0) } } ?? 0) > 0
+            let columnExists = target.column != nil && row.count > 1 && row[1] == "1"
+            let declared = columnExists ? (row.count > 2 ? row[2] ?? "" : "") : nil
+            let affinity = declared.map(SQLiteAffinity.init(declaredType:))
+            facts.append(ColumnFacts(tableExists: exists, columnExists: columnExists,
+                                     declaredType: declared.map { $0.isEmpty ? "declared without a type" : $0 },
+                                     baseType: affinity?.standInBaseType, numericScale: declared.flatMap(SQLiteAffinity.scale)))
+        }
+        return facts
     }
 
     static func describe(table: String, column: String?, in transcript: CheckTranscript) async throws -> ColumnFacts? {

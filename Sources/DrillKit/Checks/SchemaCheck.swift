@@ -35,7 +35,10 @@ public struct SchemaCheck: DrillCheck {
             return transcript.outcome(passing: "")
         case nil:
             do {
-                restored = try await SchemaFingerprintReader.read(context.connection)
+                guard let connection = context.connection as? PostgresConnection else {
+                    throw SchemaReadFailure(description: "the schema check reads PostgreSQL's catalog, and this store is \(context.connection.engine.rawValue)")
+                }
+                restored = try await SchemaFingerprintReader.read(connection)
             } catch {
                 transcript.record(error, while: "read the restored catalog")
                 return transcript.outcome(passing: "")

@@ -120,6 +120,7 @@ public struct SequencesCheck: DrillCheck {
 
     public func run(in context: CheckContext) async -> CheckOutcome {
         let transcript = CheckTranscript(context)
+        if transcript.engine == .sqlite { return await runOnSQLite(transcript) }
         let fed: [FedSequence]
         do {
             fed = Self.fedSequences(try await transcript.query(Self.fedColumnsSQL).rows)

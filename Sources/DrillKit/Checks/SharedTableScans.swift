@@ -176,7 +176,7 @@ public actor SharedTableScans {
 
     // MARK: Answers (nil: not shared, or the shared query failed; the check asks on its own)
 
-    func rowCount(of table: String, on connection: PostgresConnection) async -> Answer<Int64>? {
+    func rowCount(of table: String, on connection: any DatabaseConnection) async -> Answer<Int64>? {
         guard let plan = plans[table], let scan = await rows(of: plan, on: connection),
               let whole = scan.rows(groupedBy: plan.groupingValue(of: nil)).first,
               let count = scan.value("row_count", in: whole).flatMap({ Int64($0) }) else { return nil }
@@ -186,7 +186,7 @@ public actor SharedTableScans {
     /// Totals keyed by group (`NULL` for a NULL group, `*` without a key), in key order, at
     /// most `groupLimit + 1` of them; nil when this total is not part of a shared scan.
     func totals(of column: String, in table: String, groupedBy key: String?,
-                on connection: PostgresConnection) async -> Answer<[MoneyGroupTotal]>? {
+                on connection: any DatabaseConnection) async -> Answer<[MoneyGroupTotal]>? {
         guard let plan = plans[table], let index = plan.totals.firstIndex(of: column) else { return nil }
         let keyIndex = key.flatMap { plan.keys.firstIndex(of: $0) }
         guard key == nil || keyIndex != nil, let scan = await rows(of: plan, on: connection) else { return nil }
@@ -202,7 +202,7 @@ public actor SharedTableScans {
     }
 
     /// Rows per value (nil for NULL) in value order, at most `groupLimit + 1` values.
-    func valueCounts(of column: String, in table: String, on connection: PostgresConnection) async -> Answer<[ValueCount]>? {
+    func valueCounts(of column: String, in table: String, on connection: any DatabaseConnection) async -> Answer<[ValueCount]>? {
         guard let plan = plans[table], let keyIndex = plan.keys.firstIndex(of: column),
               let scan = await rows(of: plan, on: connection) else { return nil }
         let counts = scan.rows(groupedBy: plan.groupingValue(of: column)).map { row in
@@ -214,7 +214,7 @@ public actor SharedTableScans {
     /// Per-series figures in series order, at most `groupLimit + 1` series; without a series
     /// column, one group keyed `""` (none for an empty table, as the check's own query).
     func invoiceNumbers(_ number: String, in table: String, series: String?,
-                        on connection: PostgresConnection) async -> Answer<[InvoiceNumberGroup]>? {
+                        on connection: any DatabaseConnection) async -> Answer<[InvoiceNumberGroup]>? {
         guard let plan = plans[table], let index = plan.invoiceNumbers.firstIndex(of: number) else { return nil }
         let seriesIndex = series.flatMap { plan.keys.firstIndex(of: $0) }
         guard series == nil || seriesIndex != nil, let scan = await rows(of: plan, on: connection) else { return nil }
@@ -232,7 +232,7 @@ public actor SharedTableScans {
     // MARK: Running
 
     /// Runs the table's query once, on the connection of the first check to ask.
-    private func rows(of plan: TablePlan, on connection: PostgresConnection) async -> TableRows? {
+    private func rows(of plan: TablePlan, on connection: any DatabaseConnection) async -> TableRows? {
         let scan: Task<TableRows, any Error>
         if let running = scans[plan.table] {
             scan = running

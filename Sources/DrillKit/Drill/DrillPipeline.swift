@@ -18,6 +18,8 @@ struct DrillPipeline: Sendable {
         switch scenario.backup.source {
         case .dump(let spec):
             steps += [PrepareDumpStep(spec: spec), TargetStep(title: target.creationTitle), RestoreDumpStep()]
+        case .sqlite(let spec):
+            steps += [PrepareSQLiteStep(spec: spec), TargetStep(title: target.creationTitle), RestoreSQLiteStep()]
         case .pitr(let spec):
             steps += [PrepareRecoveryStep(spec: spec), TargetStep(title: target.creationTitle), RecoverStep()]
             audits.append(RecoveryAssertionsAudit())

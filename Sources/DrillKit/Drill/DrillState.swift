@@ -6,7 +6,7 @@ struct DrillState: Sendable {
     var backup: PreparedBackup?
     var manifest: Manifest?
     /// The harness's own connection to the restored database, from the target step on.
-    var connection: PostgresConnection?
+    var connection: (any DatabaseConnection)?
     var recoveryOutcome: RecoveryOutcome?
     /// When the backup's data stops, and what says so: the dump's creation time, or the last
     /// transaction a recovery replayed. Freshness compares the newest data with it.

@@ -2,6 +2,25 @@
 enum PreparedBackup: Sendable {
     case dump(PreparedDump)
     case recovery(RecoverySetup)
+    case sqlite(PreparedSQLite)
+}
+
+/// A SQLite file that was found, measured and read, with the `-wal` beside it if any.
+struct PreparedSQLite: Sendable {
+    var path: String
+    var sha256: String
+    var sizeBytes: Int64
+    /// nil for an empty file.
+    var header: SQLiteFileHeader?
+    var wal: PreparedWAL?
+}
+
+struct PreparedWAL: Sendable {
+    var path: String
+    var sha256: String
+    var sizeBytes: Int64
+    /// nil when the file does not start like a WAL (or is empty).
+    var header: SQLiteWALHeader?
 }
 
 /// A dump that was found, measured and inspected.

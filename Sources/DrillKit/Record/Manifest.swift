@@ -10,6 +10,8 @@ public struct Manifest: Sendable, Codable, Equatable {
     public var takenAt: Date
     public var database: String
     public var serverVersion: String
+    /// Which engine production runs; nil in manifests from before SQLite stores: PostgreSQL.
+    public var engine: DatabaseEngine?
     public var snapshot: String?
     /// `schema.table` → exact row count.
     public var rowCounts: [String: Int64]
@@ -26,6 +28,9 @@ public struct Manifest: Sendable, Codable, Equatable {
     /// Who these figures are of, when not production: the upgrade gate's baseline is the
     /// restored copy as the current version saw it.
     public var reportedBy: String?
+
+    /// `PostgreSQL 15.8`, `SQLite 3.40.1`.
+    public var serverDescription: String { (engine ?? .postgresql).describe(version: serverVersion) }
 
     /// `production`, or who else the figures are of, for the checks' messages.
     public var owner: String { reportedBy ?? "production" }

@@ -7,20 +7,25 @@ public enum DumpLocator {
     }
 
     public static func locate(_ spec: DumpSpec) throws -> String {
-        let isPattern = spec.path.contains { "*?[".contains($0) }
+        try locate(spec.path, newest: spec.newest, noun: "dump")
+    }
+
+    /// `noun` names the backup in the error (`the dump …`, `the SQLite file …`).
+    public static func locate(_ path: String, newest: Bool, noun: String) throws -> String {
+        let isPattern = path.contains { "*?[".contains($0) }
         guard isPattern else {
-            guard FileManager.default.fileExists(atPath: spec.path) else {
-                throw NotFound(description: "the dump \(spec.path) does not exist")
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw NotFound(description: "the \(noun) \(path) does not exist")
             }
-            return spec.path
+            return path
         }
-        let matches = glob(spec.path)
+        let matches = glob(path)
         guard !matches.isEmpty else {
-            throw NotFound(description: "no file matches \(spec.path): the backup job has written nothing there")
+            throw NotFound(description: "no file matches \(path): the backup job has written nothing there")
         }
         if matches.count == 1 { return matches[0] }
-        guard spec.newest else {
-            throw NotFound(description: "\(matches.count) files match \(spec.path); add `newest: true` to take the newest, or name one file")
+        guard newest else {
+            throw NotFound(description: "\(matches.count) files match \(path); add `newest: true` to take the newest, or name one file")
         }
         return matches.max { modificationDate($0) < modificationDate($1) }!
     }

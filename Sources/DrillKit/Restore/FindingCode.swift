@@ -20,6 +20,12 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case baseBackupDamaged = "base-backup-damaged"
     case rollbackLeftovers = "rollback-leftovers"
     case rollbackRestoreErrors = "rollback-restore-errors"
+    case sqliteNotADatabase = "sqlite-not-a-database"
+    case sqliteTruncated = "sqlite-truncated"
+    case sqliteForeignWAL = "sqlite-foreign-wal"
+    case sqliteIntegrity = "sqlite-integrity"
+    case sqliteForeignKeys = "sqlite-foreign-keys"
+    case sqliteEmpty = "sqlite-empty"
 
     /// Whose fault a finding is: the backup's fails the drill; the harness's own tools (a
     /// pg_restore too old, PostgreSQL missing, a scenario that misnames the format, a target

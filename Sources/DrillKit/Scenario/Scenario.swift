@@ -102,10 +102,22 @@ public struct Objectives: Sendable, Equatable {
 public struct DatabaseSpec: Sendable, Equatable {
     public var name: String
     public var user: String
+    /// A SQLite store: where the app finds its file, relative to the app's folder in the
+    /// throwaway (`data/db/storeit.db` becomes `<target>/app/data/db/storeit.db`); nil: PostgreSQL.
+    public var file: String?
     public init(name: String, user: String) {
         self.name = name
         self.user = user
     }
+
+    /// A SQLite store's file; its name stands for the database's name in records.
+    public init(file: String) {
+        self.name = (file as NSString).lastPathComponent
+        self.user = ""
+        self.file = file
+    }
+
+    public var engine: DatabaseEngine { file == nil ? .postgresql : .sqlite }
 }
 
 /// Where the drill runs, with the settings of that kind only. The one place that acts on it is
@@ -215,6 +227,25 @@ public struct PITRSpec: Sendable {
 public enum BackupSource: Sendable {
     case dump(DumpSpec)
     case pitr(PITRSpec)
+    /// A SQLite database file, taken with its `-wal` when one lies beside it.
+    case sqlite(SQLiteBackupSpec)
+}
+
+/// `backup.sqlite`: a copy of a SQLite store's file, as operators take one (`sqlite3 .backup`,
+/// `VACUUM INTO`, or the file copied, perhaps with its `-wal`).
+public struct SQLiteBackupSpec: Sendable {
+    /// The file, or a glob pattern (see `newest`).
+    public var path: String
+    public var newest: Bool
+    public var sha256File: String?
+    public var minSizeBytes: Int64
+
+    public init(path: String, newest: Bool = false, sha256File: String? = nil, minSizeBytes: Int64 = 512) {
+        self.path = path
+        self.newest = newest
+        self.sha256File = sha256File
+        self.minSizeBytes = minSizeBytes
+    }
 }
 
 public struct BackupSpec: Sendable {

@@ -5,10 +5,18 @@ extension ScenarioReader {
     private static let dumpOnlyKeys = ["newest", "format", "sha256_file", "min_size", "jobs"]
 
     func readBackup(_ value: ScenarioValue) -> BackupSpec? {
-        guard let backup = mapping(value, allowed: ["dump", "pitr", "manifest"] + Self.dumpOnlyKeys) else { return nil }
+        guard let backup = mapping(value, allowed: ["dump", "pitr", "sqlite", "manifest"] + Self.dumpOnlyKeys) else { return nil }
         let manifest = backup["manifest"].flatMap(path)
         let source: BackupSource?
-        switch exactlyOne(of: ["dump", "pitr"], in: backup) {
+        switch exactlyOne(of: ["dump", "pitr", "sqlite"], in: backup) {
+        case "sqlite":
+            recoversToATarget = false
+            for key in ["format", "jobs"] {
+                if let misplaced = backup[key] {
+                    report("'\(key)' applies to 'dump' backups, but this backup is a SQLite file", at: misplaced.entryLocation)
+                }
+            }
+            source = readSQLiteBackup(backup).map(BackupSource.sqlite)
         case "dump":
             recoversToATarget = false
             source = readDump(backup).map(BackupSource.dump)
@@ -43,6 +51,21 @@ extension ScenarioReader {
         if let minSize = backup["min_size"].flatMap(size) { dump.minSizeBytes = minSize }
         if let jobs = backup["jobs"].flatMap(readJobs) { dump.jobs = jobs }
         return dump
+    }
+
+    private func readSQLiteBackup(_ backup: ScenarioMapping) -> SQLiteBackupSpec? {
+        guard let filePath = backup["sqlite"].flatMap(path) else { return nil }
+        var spec = SQLiteBackupSpec(path: filePath)
+        if let newestValue = backup["newest"], let newest = boolean(newestValue) {
+            spec.newest = newest
+            if newest, !Self.isGlob(filePath) {
+                report("'newest' picks the newest match of a glob, but backup.sqlite is not a glob (e.g. storeit-*.db)",
+                       at: newestValue.entryLocation)
+            }
+        }
+        if let sha256File = backup["sha256_file"].flatMap(path) { spec.sha256File = sha256File }
+        if let minSize = backup["min_size"].flatMap(size) { spec.minSizeBytes = minSize }
+        return spec
     }
 
     private static func isGlob(_ path: String) -> Bool {

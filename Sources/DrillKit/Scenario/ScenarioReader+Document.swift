@@ -26,6 +26,9 @@ extension ScenarioReader {
             checkUpgradeFits(upgrade, app: app, backup: backup, environment: environment, at: section)
         }
         if let environment, let checks { checkCommandsFit(checks, environment: environment) }
+        if let environment, let backup, let section = top["environment"] {
+            checkEngineFits(environment: environment, backup: backup, checks: checks ?? [], upgrade: upgrade, at: section, backupSection: top["backup"])
+        }
         if let app, let checks, let appSection = top["app"] {
             checkProcessAddresses(app, checks: checks, versionURL: upgrade?.version?.url, at: appSection)
         }

@@ -32,7 +32,23 @@ extension ScenarioReader {
     }
 
     private func readDatabase(_ value: ScenarioValue) -> DatabaseSpec? {
-        guard let database = mapping(value, allowed: ["name", "user"]) else { return nil }
+        guard let database = mapping(value, allowed: ["name", "user", "file"]) else { return nil }
+        if let fileValue = database["file"] {
+            for key in ["name", "user"] {
+                if let misplaced = database[key] {
+                    report("'\(key)' names a PostgreSQL database, but environment.database.file makes this a SQLite store",
+                           at: misplaced.entryLocation)
+                }
+            }
+            guard let file = string(fileValue) else { return nil }
+            let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+            guard !file.hasPrefix("/"), !file.isEmpty, !parts.contains(".."), !parts.contains(""), !file.hasSuffix("/") else {
+                report("invalid file '\(file)' for environment.database.file: write the store's path inside the app's folder, "
+                       + "relative and without '..' (e.g. data/db/storeit.db)", at: fileValue.location)
+                return nil
+            }
+            return DatabaseSpec(file: file)
+        }
         let name = required("name", in: database).flatMap(string)
         let user = required("user", in: database).flatMap(string)
         guard let name, let user else { return nil }

@@ -4,7 +4,7 @@ struct RestoreDumpStep: DrillStep {
     let title = "Restore the dump"
 
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
-        guard case .dump(var dump)? = state.backup, let connection = state.connection else {
+        guard case .dump(var dump)? = state.backup, let connection = state.connection as? PostgresConnection else {
             throw StepFailure(.error, "nothing to restore")
         }
         let ready = try await drill.target.restoreTools(for: dump, &record)

@@ -17,13 +17,16 @@ struct ScenarioChecks: CheckPhase {
         // Every secret a check reads is known to the redaction before any check runs: one that
         // prints it (a command, an app answer) may end before the check that reads it starts.
         for reference in drill.scenario.runnableChecks.flatMap(\.secretsRead) { _ = try? drill.secrets.value(of: reference) }
-        let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name)
+        let store = drill.target.restoredStore(drill.scenario.environment.database)
         // Beside the read-only checks and before any that writes: those may add to the catalog
         // (amcheck's extension), and the record keeps the structure the restore produced.
-        let schema = Task { await Self.readSchema(parameters) }
-        let context = Inputs(parameters: parameters,
+        let schema = Task { await Self.readSchema(store) }
+        // One pass per table serves several checks on PostgreSQL (grouping sets); on SQLite each check reads its own.
+        let needs = store.map { if case .postgresql = $0 { true } else { false } } ?? false
+            ? drill.scenario.runnableChecks.flatMap(\.tableScanNeeds) : []
+        let context = Inputs(store: store,
                              manifest: state.manifest,
-                             sharedScans: SharedTableScans(needs: drill.scenario.runnableChecks.flatMap(\.tableScanNeeds)),
+                             sharedScans: SharedTableScans(needs: needs),
                              app: state.appReady ? state.appAddress : nil, masterKey: state.masterKey?.bytes,
                              dataCutoff: state.dataCutoff,
                              pastDrills: drill.scenario.runnableChecks.contains(where: \.readsPastDrills)
@@ -60,8 +63,11 @@ struct ScenarioChecks: CheckPhase {
     }
 
     /// The restored catalog's fingerprint, or why it could not be read (a schema check says so).
-    private static func readSchema(_ parameters: ConnectionParameters?) async -> Result<SchemaFingerprint, SchemaReadFailure> {
-        guard let parameters else { return .failure(SchemaReadFailure(description: "no restored database to read")) }
+    private static func readSchema(_ store: RestoredStore?) async -> Result<SchemaFingerprint, SchemaReadFailure> {
+        guard let store else { return .failure(SchemaReadFailure(description: "no restored database to read")) }
+        guard case .postgresql(let parameters) = store else {
+            return .failure(SchemaReadFailure(description: "a SQLite store has no PostgreSQL catalog to fingerprint"))
+        }
         do {
             let connection = try await PostgresConnection.connect(parameters)
             defer { connection.close() }
@@ -73,7 +79,7 @@ struct ScenarioChecks: CheckPhase {
 
     /// What every check of this drill runs with.
     private struct Inputs: Sendable {
-        var parameters: ConnectionParameters?
+        var store: RestoredStore?
         var manifest: Manifest?
         var sharedScans: SharedTableScans
         var app: AppAddress?
@@ -90,7 +96,7 @@ struct ScenarioChecks: CheckPhase {
             result.message = "skipped: interrupted by \(reason)"
             return result
         }
-        guard let check = makeCheck(spec), let parameters = inputs.parameters else {
+        guard let check = makeCheck(spec), let store = inputs.store else {
             result.verdict = .error
             result.message = "could not run: no check of this kind, or no restored database to run it on"
             return result
@@ -98,7 +104,7 @@ struct ScenarioChecks: CheckPhase {
         let clock = ContinuousClock.now
         let outcome: CheckOutcome
         do {
-            let connection = try await PostgresConnection.connect(parameters)
+            let connection = try await store.connect()
             var context = CheckContext(connection: connection, manifest: inputs.manifest, secrets: secrets,
                                        sharedScans: inputs.sharedScans, app: inputs.app, masterKey: inputs.masterKey)
             context.commands = drill.target

@@ -48,23 +48,11 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// A query's rows in libpq's text format; `nil` is SQL NULL.
-public struct QueryResult: Sendable {
-    public var columns: [String]
-    public var rows: [[String?]]
-
-    public var isEmpty: Bool { rows.isEmpty }
-
-    /// The first column of the first row, the shape of most aggregate queries.
-    public var scalar: String? { rows.first?.first ?? nil }
-
-    public func column(_ name: String) -> Int? { columns.firstIndex(of: name) }
-}
-
 /// One libpq connection. Every call runs on the connection's own serial queue so a long
 /// query never blocks Swift's cooperative thread pool, and a cancelled task cancels the
 /// query on the server (PQcancel) instead of waiting for it.
-public final class PostgresConnection: @unchecked Sendable {
+public final class PostgresConnection: DatabaseConnection, @unchecked Sendable {
+    public var engine: DatabaseEngine { .postgresql }
     private let connection: OpaquePointer
     private let queue: DispatchQueue
     private let closeLock = NSLock()
@@ -110,7 +98,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one statement with `$1…` parameters sent separately from the SQL text.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [String?] = []) async throws -> QueryResult {
+    public func query(_ sql: String, _ parameters: [String?]) async throws -> QueryResult {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 queue.async {

@@ -31,6 +31,9 @@ protocol DrillTarget: AnyObject, CommandPlace {
     /// The throwaway's private 0700 folder, where a key file is written; nil before creation.
     var privateDirectory: String? { get }
 
+    /// A SQLite store's restored file, in that folder; nil for PostgreSQL or before creation.
+    var restoredFile: String? { get }
+
     /// Puts an installed key where the app will read it; `installed` says where it is now, the
     /// answer where the app finds it.
     func placeKey(_ key: InstalledMasterKey, _ spec: MasterKeySpec, installed: String) async throws -> String
@@ -56,7 +59,27 @@ protocol DrillTarget: AnyObject, CommandPlace {
 /// The target step's answer: what was created, and the connection the restore uses.
 struct TargetCreation: Sendable {
     var result: StepResult
-    var connection: PostgresConnection?
+    var connection: (any DatabaseConnection)?
+}
+
+/// Where the harness reaches the restored database, whichever engine holds it.
+enum RestoredStore: Sendable {
+    case postgresql(ConnectionParameters)
+    case sqlite(file: String)
+
+    func connect() async throws -> any DatabaseConnection {
+        switch self {
+        case .postgresql(let parameters): try await PostgresConnection.connect(parameters)
+        case .sqlite(let file): try await SQLiteConnection.open(file, mode: .readWrite)
+        }
+    }
+}
+
+extension DrillTarget {
+    func restoredStore(_ database: DatabaseSpec) -> RestoredStore? {
+        if database.engine == .sqlite { return restoredFile.map { .sqlite(file: $0) } }
+        return connectionParameters(database: database.name).map(RestoredStore.postgresql)
+    }
 }
 
 /// How a dump reaches the throwaway database.

@@ -8,7 +8,7 @@ func check(_ kind: CheckKind) throws -> any DrillCheck {
 }
 
 /// Runs one check against `connection` the way a drill would.
-func run(_ kind: CheckKind, on connection: PostgresConnection, manifest: Manifest? = nil,
+func run(_ kind: CheckKind, on connection: any DatabaseConnection, manifest: Manifest? = nil,
          environment: [String: String] = [:]) async throws -> CheckOutcome {
     let secrets = SecretStore(environment: environment)
     return try await check(kind).run(in: CheckContext(connection: connection, manifest: manifest, secrets: secrets))

@@ -54,6 +54,7 @@ final class FakeTarget: DrillTarget {
 
     func connectionParameters(database: String) -> ConnectionParameters? { nil }
     var privateDirectory: String? { nil }
+    var restoredFile: String? { nil }
 
     func placeKey(_ key: InstalledMasterKey, _ spec: MasterKeySpec, installed: String) async throws -> String { installed }
 

@@ -125,6 +125,7 @@ final class ComposeDrillTarget: DrillTarget {
     }
 
     var privateDirectory: String? { target?.directory }
+    var restoredFile: String? { nil }
 
     // MARK: The app
 

@@ -12,6 +12,8 @@ final class LocalDrillTarget: DrillTarget {
         var binaries: PostgresBinaries?
         var cluster: LocalCluster?
         var app: LocalApp?
+        /// A SQLite store's folder, instead of a cluster.
+        var store: LocalStoreFolder?
     }
     private let created = Mutex(Created())
 
@@ -23,13 +25,18 @@ final class LocalDrillTarget: DrillTarget {
     }
 
     var kind: String { "local" }
-    var creationTitle: String { "Create the throwaway PostgreSQL" }
+    var creationTitle: String {
+        scenario.environment.database.engine == .sqlite ? "Create the throwaway folder" : "Create the throwaway PostgreSQL"
+    }
     private var cluster: LocalCluster? { created.withLock { $0.cluster } }
+    private var store: LocalStoreFolder? { created.withLock { $0.store } }
 
     // MARK: Before anything is created
 
     /// This host's programs restore here, so a dump is listed with them now.
     func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws {
+        // A SQLite store needs no server: SQLite itself is linked into the harness.
+        if case .sqlite = backup { return }
         let binaries = try locateBinaries()
         created.withLock { $0.binaries = binaries }
         guard case .dump(var dump) = backup else { return }
@@ -53,6 +60,14 @@ final class LocalDrillTarget: DrillTarget {
     // MARK: The throwaway database
 
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
+        if case .sqlite = backup, let file = scenario.environment.database.file {
+            let store = try LocalStoreFolder.create(runId: runId, scenario: scenario.name, databaseFile: file)
+            created.withLock { $0.store = store }
+            return TargetCreation(result: StepResult("folder \(store.directory); the store's file goes to app/\(file)", [
+                "folder \(store.directory) (0700), marked for gc",
+                "the backup is copied here; the original is only ever read",
+            ]))
+        }
         guard let binaries = created.withLock({ $0.binaries }) else { throw StepFailure(.error, "no PostgreSQL programs located") }
         let database = scenario.environment.database
         let options = LocalCluster.Options(runId: runId, scenario: scenario.name, superuser: database.user, binaries: binaries)
@@ -94,7 +109,9 @@ final class LocalDrillTarget: DrillTarget {
         cluster?.connectionParameters(database: database)
     }
 
-    var privateDirectory: String? { cluster?.directory }
+    var privateDirectory: String? { cluster?.directory ?? store?.directory }
+
+    var restoredFile: String? { store?.file }
 
     // MARK: The app
 
@@ -103,7 +120,7 @@ final class LocalDrillTarget: DrillTarget {
 
     /// Migrate, start every program, wait for each one's ready probes and then the app's, read the logs.
     func bootApp(_ spec: AppSpec, key: InstalledMasterKey?) async throws -> BootedApp {
-        guard let cluster else { throw StepFailure(.error, "no restored database to boot the app on") }
+        guard cluster != nil || store != nil else { throw StepFailure(.error, "no restored database to boot the app on") }
         let programs: [(name: String?, command: [String], ready: [ReadyProbe])]
         switch spec.start {
         case .command(let arguments): programs = [(nil, arguments, [])]
@@ -121,14 +138,14 @@ final class LocalDrillTarget: DrillTarget {
             throw StepFailure(.error, "no free loopback port for the app: \(error)")
         }
         let named = Dictionary(uniqueKeysWithValues: zip(programs, ports).compactMap { program, port in program.name.map { ($0, port) } })
-        let address = AppAddress(port: ports[0], masterKeyFile: key?.file, processPorts: named)
+        let address = AppAddress(port: ports[0], masterKeyFile: key?.file, processPorts: named, databaseFile: store?.file)
         var evidence: [String] = []
         if let migrate = spec.migrate {
             evidence.append(try await AppBoot.migrate(try migrationCommand(migrate, variables: [:], key: key), secrets: secrets))
         }
         var parts: [LocalApp.Part] = []
         for (program, port) in zip(programs, ports) {
-            var environment = appEnvironment(cluster, key: key)
+            var environment = appEnvironment(key: key)
             environment["PORT"] = String(port)
             guard let executable = program.command.first else { throw StepFailure(.error, "\(program.name ?? "the app")'s command is empty") }
             // Relative paths in the app's commands are relative to the scenario's folder, like every path in it.
@@ -160,18 +177,26 @@ final class LocalDrillTarget: DrillTarget {
     }
 
     /// The app gets the key from the drill, never from the harness's own environment.
-    private func appEnvironment(_ cluster: LocalCluster, key: InstalledMasterKey?) -> [String: String?] {
-        var environment = scenario.withoutSecrets(PostgresClientIsolation.variables(for: cluster.connectionParameters(database: scenario.environment.database.name)))
+    private func appEnvironment(key: InstalledMasterKey?) -> [String: String?] {
+        var environment = scenario.withoutSecrets(databaseEnvironment)
         for (name, value) in key?.environment ?? [:] { environment[name] = value }
         return environment
     }
 
+    /// How a program finds the restored database: libpq's `PG*` variables, or a SQLite
+    /// store's file as `DATABASE_FILE`.
+    private var databaseEnvironment: [String: String?] {
+        if let store { return ["DATABASE_FILE": store.file] }
+        guard let cluster else { return [:] }
+        return PostgresClientIsolation.variables(for: cluster.connectionParameters(database: scenario.environment.database.name))
+    }
+
     func migrationCommand(_ spec: MigrateSpec, variables: [String: String], key: InstalledMasterKey?) throws -> Command {
-        guard let cluster else { throw StepFailure(.error, "no restored database to migrate") }
-        let address = AppAddress(port: 0, masterKeyFile: key?.file)
+        guard cluster != nil || store != nil else { throw StepFailure(.error, "no restored database to migrate") }
+        let address = AppAddress(port: 0, masterKeyFile: key?.file, databaseFile: store?.file)
         let arguments = spec.command.map { address.argument($0) }
         guard let executable = arguments.first else { throw StepFailure(.error, "the migrate command is empty") }
-        return Command(executable, Array(arguments.dropFirst()), environment: appEnvironment(cluster, key: key), workingDirectory: scenario.folder)
+        return Command(executable, Array(arguments.dropFirst()), environment: appEnvironment(key: key), workingDirectory: scenario.folder)
     }
 
     func stopApp() async -> AppStop {
@@ -192,15 +217,23 @@ final class LocalDrillTarget: DrillTarget {
         if let service {
             throw StepFailure(.error, "a local drill has no service \(service): its commands run on this host")
         }
-        guard let cluster, let executable = arguments.first else { throw StepFailure(.error, "no restored database to run it against") }
-        return Command(executable, Array(arguments.dropFirst()),
-                       environment: scenario.withoutSecrets(cluster.clientEnvironment(database: scenario.environment.database.name)),
-                       workingDirectory: scenario.folder)
+        guard cluster != nil || store != nil, let executable = arguments.first else {
+            throw StepFailure(.error, "no restored database to run it against")
+        }
+        let address = AppAddress(port: 0, databaseFile: store?.file)
+        let environment = store != nil ? databaseEnvironment
+            : cluster?.clientEnvironment(database: scenario.environment.database.name) ?? [:]
+        return Command(address.argument(executable), arguments.dropFirst().map { address.argument($0) },
+                       environment: scenario.withoutSecrets(environment), workingDirectory: scenario.folder)
     }
 
     // MARK: Teardown
 
     func tearDown() async -> TargetTeardown {
+        if let store = created.withLock({ state in defer { state.store = nil }; return state.store }) {
+            let outcome = await store.tearDown()
+            return TargetTeardown(actions: outcome.actions, leftovers: outcome.leftovers, summary: "folder and the restored file removed")
+        }
         guard let cluster = created.withLock({ state in defer { state.cluster = nil }; return state.cluster }) else {
             return TargetTeardown(actions: ["no throwaway target was created"], summary: "server stopped, folder removed")
         }

@@ -1,0 +1,179 @@
+import CSQLite
+import Foundation
+
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    /// The extended result code (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, …).
+    public var code: Int32
+    public var message: String
+
+    public var description: String {
+        let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = Self.name(of: code)
+        return text == name ? text : "\(text) (SQLite: \(name))"
+    }
+
+    /// The primary code's name, as SQLite's documentation spells it.
+    static func name(of code: Int32) -> String {
+        String(cString: sqlite3_errstr(code))
+    }
+
+    /// SQLite words a missing table or column as `no such table: orders`; the backup lost it.
+    var isMissingObject: Bool {
+        let text = message.lowercased()
+        return text.hasPrefix("no such table") || text.hasPrefix("no such column") || text.hasPrefix("unknown database")
+    }
+
+    var isCorruption: Bool {
+        let primary = code & 0xff
+        return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB
+    }
+}
+
+/// One SQLite database file, opened through the system's libsqlite3. Every call runs on the
+/// connection's own serial queue so a long query never blocks Swift's cooperative pool, and
+/// a cancelled task interrupts the statement (`sqlite3_interrupt`) instead of waiting for it.
+public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
+    public var engine: DatabaseEngine { .sqlite }
+
+    private let handle: OpaquePointer
+    private let queue = DispatchQueue(label: "restore-drill.sqlite")
+    private let closeLock = NSLock()
+    private var closed = false
+    public let path: String
+
+    public enum Mode: Sendable {
+        /// Production's file: never written, not even its `-wal` or `-shm` (`mode=ro`).
+        case readOnly
+        /// The throwaway's own copy.
+        case readWrite
+        /// A new file (a test's production, an app's fresh database).
+        case create
+    }
+
+    private init(handle: OpaquePointer, path: String) {
+        self.handle = handle
+        self.path = path
+    }
+
+    public static func open(_ path: String, mode: Mode) async throws -> SQLiteConnection {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try openNow(path, mode: mode) })
+            }
+        }
+    }
+
+    static func openNow(_ path: String, mode: Mode) throws -> SQLiteConnection {
+        var handle: OpaquePointer?
+        let flags: Int32 = switch mode {
+        case .readOnly: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+        case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI
+        case .create: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI
+        }
+        // A URI, so that a path holding `?` or `#` stays a path.
+        let uri = "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)
+        let status = sqlite3_open_v2(uri, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "could not open \(path)"
+            if let handle { sqlite3_close_v2(handle) }
+            throw SQLiteError(code: status, message: message)
+        }
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 5000)
+        return SQLiteConnection(handle: handle, path: path)
+    }
+
+    /// Runs one statement; `$1…` (or `?`) parameters are bound as text, which SQLite's type
+    /// affinity turns into a number where it meets a numeric column, as PostgreSQL types an
+    /// untyped parameter from its column.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?]) async throws -> QueryResult {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(with: Result { try self.run(sql, parameters) })
+                }
+            }
+        } onCancel: {
+            sqlite3_interrupt(self.handle)
+        }
+    }
+
+    /// Several statements, no parameters (a schema, a migration).
+    public func execute(script: String) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            queue.async {
+                var errorText: UnsafeMutablePointer<CChar>?
+                let status = sqlite3_exec(self.handle, script, nil, nil, &errorText)
+                if status == SQLITE_OK {
+                    continuation.resume()
+                } else {
+                    let message = errorText.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(self.handle))
+                    sqlite3_free(errorText)
+                    continuation.resume(throwing: SQLiteError(code: sqlite3_extended_errcode(self.handle), message: message))
+                }
+            }
+        }
+    }
+
+    public func close() {
+        closeLock.lock()
+        defer { closeLock.unlock() }
+        guard !closed else { return }
+        closed = true
+        queue.sync { _ = sqlite3_close_v2(self.handle) }
+    }
+
+    deinit { close() }
+
+    private func error(_ status: Int32) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle) != 0 ? sqlite3_extended_errcode(handle) : status,
+                    message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    private func run(_ sql: String, _ parameters: [String?]) throws -> QueryResult {
+        var statement: OpaquePointer?
+        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard prepared == SQLITE_OK else { throw error(prepared) }
+        guard let statement else { return QueryResult(columns: [], rows: []) }
+        defer { sqlite3_finalize(statement) }
+
+        let expected = Int(sqlite3_bind_parameter_count(statement))
+        guard expected <= parameters.count else {
+            throw SQLiteError(code: SQLITE_RANGE, message: "the statement takes \(expected) parameters, \(parameters.count) were given")
+        }
+        for index in 0..<expected {
+            let position = Int32(index + 1)
+            // `$2` binds the second parameter wherever it stands; `?` takes them in order.
+            var value = parameters[index]
+            if let name = sqlite3_bind_parameter_name(statement, position).map({ String(cString: $0) }),
+               name.hasPrefix("$") || name.hasPrefix("?"), let number = Int(name.dropFirst()), number >= 1 {
+                guard number <= parameters.count else {
+                    throw SQLiteError(code: SQLITE_RANGE, message: "the statement uses \(name), \(parameters.count) parameters were given")
+                }
+                value = parameters[number - 1]
+            }
+            let bound = if let value {
+                sqlite3_bind_text(statement, position, value, -1, csqlite_transient())
+            } else {
+                sqlite3_bind_null(statement, position)
+            }
+            guard bound == SQLITE_OK else { throw error(bound) }
+        }
+
+        let columnCount = sqlite3_column_count(statement)
+        let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+        var rows: [[String?]] = []
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw error(step) }
+            rows.append((0..<columnCount).map { column in
+                guard sqlite3_column_type(statement, column) != SQLITE_NULL,
+                      let text = sqlite3_column_text(statement, column) else { return nil }
+                return String(cString: text)
+            })
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+}

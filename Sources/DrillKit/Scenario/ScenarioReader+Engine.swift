@@ -1,0 +1,45 @@
+extension ScenarioReader {
+    /// The checks a SQLite store can run: those computed in portable SQL, the engine's own
+    /// integrity check, and the app's. The rest read PostgreSQL's catalog or history.
+    static let sqliteCheckKinds: Set<CheckKindName> = [
+        .rowCounts, .money, .invoiceSequence, .sql, .canary, .sequences,
+        .http, .command, .totpLogin, .secretDecrypt, .testOrder,
+    ]
+
+    /// A SQLite backup needs a SQLite store to land in, and the reverse; and a SQLite drill
+    /// runs only what applies to SQLite, said where the operator wrote it.
+    func checkEngineFits(environment: EnvironmentSpec, backup: BackupSpec, checks: [CheckSpec], upgrade: UpgradeSpec?,
+                         at section: ScenarioValue, backupSection: ScenarioValue?) {
+        let sqliteBackup = if case .sqlite = backup.source { true } else { false }
+        switch (environment.database.engine, sqliteBackup) {
+        case (.sqlite, false):
+            report("environment.database.file makes this a SQLite store, but the backup is a PostgreSQL one: "
+                   + "give backup.sqlite the store's file, or name the database with name and user", at: section.entryLocation)
+            return
+        case (.postgresql, true):
+            report("backup.sqlite is a SQLite file, so environment.database needs 'file' (where the app finds it, e.g. data/db/storeit.db) "
+                   + "instead of name and user", at: (backupSection ?? section).entryLocation)
+            return
+        default:
+            break
+        }
+        guard environment.database.engine == .sqlite else { return }
+        if case .compose = environment.target {
+            report("a SQLite store is drilled on environment.kind: local (its file is copied into the throwaway's folder); "
+                   + "compose drills restore PostgreSQL", at: section.entryLocation)
+        }
+        if upgrade != nil {
+            report("the upgrade gate does not drive a SQLite store yet: drill its backup without 'upgrade'", at: section.entryLocation)
+        }
+        for check in checks where !Self.sqliteCheckKinds.contains(check.kind.name) {
+            if check.kind.name == .integrity {
+                report("\(check.path): on a SQLite store the restore step itself runs PRAGMA integrity_check and foreign_key_check "
+                       + "on every drill, and fails on what they find; drop this check", at: check.location)
+                continue
+            }
+            report("\(check.path) reads PostgreSQL's catalog and does not apply to a SQLite store; "
+                   + "on SQLite use " + CheckKindName.allCases.filter { Self.sqliteCheckKinds.contains($0) }.map(\.rawValue).joined(separator: ", "),
+                   at: check.location)
+        }
+    }
+}

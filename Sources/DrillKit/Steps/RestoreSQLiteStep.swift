@@ -1,0 +1,133 @@
+import Foundation
+
+/// Copies the SQLite file (and its `-wal`) into the throwaway's folder, opens the copy, and
+/// judges it with SQLite's own checks: `integrity_check`, `foreign_key_check`, and that it
+/// holds tables at all. The original is only ever read.
+struct RestoreSQLiteStep: DrillStep {
+    let id = StepID.restore
+    let title = "Restore the SQLite file"
+    /// Lines of SQLite's own words quoted in a finding.
+    static let quotedProblems = 20
+
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
+        guard case .sqlite(let backup)? = state.backup, let destination = drill.target.restoredFile else {
+            throw StepFailure(.error, "nothing to restore")
+        }
+        var evidence: [String] = []
+        try Self.copy(backup.path, to: destination)
+        evidence.append("copied \(backup.path) to \(destination) (0600)")
+        if let wal = backup.wal {
+            try Self.copy(wal.path, to: destination + "-wal")
+            evidence.append("copied its -wal beside it: SQLite applies the committed frames as it opens the copy")
+        }
+        try Task.checkCancellation()
+
+        let connection: SQLiteConnection
+        let problems: [String]
+        do {
+            connection = try await SQLiteConnection.open(destination, mode: .readWrite)
+            problems = try await Self.integrityProblems(connection)
+        } catch let error as SQLiteError {
+            throw StepFailure(finding: try await Self.unreadable(error, backup: backup, destination: destination))
+        }
+        if !problems.isEmpty {
+            connection.close()
+            throw StepFailure(finding: try await Self.damaged(problems, backup: backup, destination: destination))
+        }
+        let version = try await connection.query(DatabaseEngine.sqlite.versionQuery).scalar ?? "?"
+        record.environment?.serverVersion = DatabaseEngine.sqlite.describe(version: version)
+        if backup.wal != nil {
+            // Fold the applied frames into the copy, so the app finds one file as production's was at the copy.
+            _ = try? await connection.query("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        let tables = Int(try await connection.query(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").scalar ?? "") ?? 0
+        guard tables > 0 else {
+            connection.close()
+            throw StepFailure(finding: RestoreFindings.sqliteEmpty("\(backup.path) opens as a SQLite database holding no tables"))
+        }
+        let orphans = try await Self.foreignKeyViolations(connection)
+        if !orphans.rows.isEmpty {
+            connection.close()
+            throw StepFailure(finding: RestoreFindings.sqliteForeignKeys(orphans.total, detail: orphans.rows.joined(separator: "\n")))
+        }
+        state.connection = connection
+        evidence.append("integrity_check: ok; foreign_key_check: no row points at nothing; \(tables) table\(tables == 1 ? "" : "s")")
+        let applied = backup.wal?.header.map { ", \($0.committedFrames) WAL frame\($0.committedFrames == 1 ? "" : "s") applied" } ?? ""
+        return StepResult("SQLite \(version) opened the copy\(applied): integrity_check ok, foreign keys hold, "
+                          + "\(tables) table\(tables == 1 ? "" : "s")", evidence)
+    }
+
+    static func copy(_ source: String, to destination: String) throws {
+        do {
+            if FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
+            try FileManager.default.copyItem(atPath: source, toPath: destination)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination)
+        } catch {
+            throw StepFailure(.error, "could not copy \(source) into the throwaway: \(error.localizedDescription)")
+        }
+    }
+
+    /// `PRAGMA integrity_check`'s lines, none when it says `ok`.
+    static func integrityProblems(_ connection: SQLiteConnection) async throws -> [String] {
+        let rows = try await connection.query("PRAGMA integrity_check(\(quotedProblems + 1))").rows.compactMap { $0.first ?? nil }
+        guard rows != ["ok"] else { return [] }
+        // A row may hold several problems, one a line, under a `*** in database main ***` heading.
+        return rows.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
+    }
+
+    /// Per child table and parent: how many rows point at a parent row that is not there.
+    static func foreignKeyViolations(_ connection: SQLiteConnection) async throws -> (rows: [String], total: Int) {
+        let result = try await connection.query("""
+            SELECT "table", parent, count(*) AS orphans, min(rowid) AS first_rowid
+            FROM pragma_foreign_key_check
+            GROUP BY "table", parent
+            ORDER BY "table", parent
+            """)
+        let total = result.rows.reduce(0) { $0 + (Int($1[2] ?? "") ?? 0) }
+        let rows = result.rows.prefix(quotedProblems).map { row in
+            let count = Int(row[2] ?? "") ?? 0
+            return "\(row[0] ?? "?"): \(count) row\(count == 1 ? "" : "s") without their \(row[1] ?? "?") (first rowid \(row[3] ?? "?"))"
+        }
+        return (Array(rows), total)
+    }
+
+    /// SQLite refused to read the copy at all.
+    static func unreadable(_ error: SQLiteError, backup: PreparedSQLite, destination: String) async throws -> Finding {
+        if let wal = backup.wal, try await fileAloneIsIntact(backup, destination: destination) {
+            return RestoreFindings.sqliteForeignWAL("with \(wal.path) applied, SQLite answers: \(error.description); "
+                                                    + "without it, \(backup.path) passes integrity_check")
+        }
+        if (error.code & 0xff) == 26 /* SQLITE_NOTADB */ {
+            return RestoreFindings.sqliteNotADatabase("SQLite answers: \(error.description)")
+        }
+        return RestoreFindings.sqliteIntegrity(1, detail: "SQLite answers: \(error.description)")
+    }
+
+    /// `integrity_check` found damage: the file's own, or what a foreign `-wal` did to it.
+    static func damaged(_ problems: [String], backup: PreparedSQLite, destination: String) async throws -> Finding {
+        let shown = problems.prefix(quotedProblems).joined(separator: "\n")
+        let count = problems.count > quotedProblems ? "more than \(quotedProblems)" : "\(problems.count)"
+        if let wal = backup.wal, try await fileAloneIsIntact(backup, destination: destination) {
+            return RestoreFindings.sqliteForeignWAL("with \(wal.path) applied, integrity_check reports \(count) problem"
+                                                    + "\(problems.count == 1 ? "" : "s"); without it, \(backup.path) passes:\n\(shown)")
+        }
+        return RestoreFindings.sqliteIntegrity(problems.count, detail: shown + (problems.count > quotedProblems ? "\n…" : ""))
+    }
+
+    /// The file copied again without its `-wal`, and checked on its own.
+    static func fileAloneIsIntact(_ backup: PreparedSQLite, destination: String) async throws -> Bool {
+        let probe = destination + ".without-wal"
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: probe + suffix) }
+        }
+        try copy(backup.path, to: probe)
+        do {
+            let connection = try await SQLiteConnection.open(probe, mode: .readWrite)
+            defer { connection.close() }
+            return try await integrityProblems(connection).isEmpty
+        } catch is SQLiteError {
+            return false
+        }
+    }
+}
