@@ -24,6 +24,17 @@ struct ManifestCommand: AsyncParsableCommand {
               restore-drill manifest --scenario Scenarios/ecommus-monthly.yml \\
                 --record plugins='node --experimental-strip-types apps/api/src/cli/list-plugins.ts' ...
 
+            A SQLite store: --sqlite names production's file, opened read-only and read in one read \
+            transaction; --backup-to FILE writes the backup from that very snapshot (SQLite's online \
+            backup), so manifest and backup agree exactly even while the app writes:
+
+              restore-drill manifest --sqlite /srv/storeit/data/db/storeit.db \\
+                --scenario Scenarios/storeit-monthly.yml \\
+                --backup-to /var/backups/storeit.db --out /var/backups/storeit.manifest.json
+
+            (--exec with --dump runs your own backup command while the transaction is held; the \
+            file it writes is counted again and refused if production moved on meanwhile.)
+
             Connection: the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD) \
             or the flags below; the password only ever from PGPASSWORD or ~/.pgpass. --exec runs \
             with the same environment, so its pg_dump connects the same way.
@@ -43,6 +54,12 @@ struct ManifestCommand: AsyncParsableCommand {
 
     @Option(help: "Where to write the manifest (JSON). Default: standard output.")
     var out: String?
+
+    @Option(help: "A SQLite store: production's database file, read-only, instead of a PostgreSQL connection.")
+    var sqlite: String?
+
+    @Option(name: .customLong("backup-to"), help: "With --sqlite: write the backup to FILE from the manifest's own snapshot (and FILE.sha256).")
+    var backupTo: String?
 
     @Option(name: .customLong("record"), help: "NAME='COMMAND': record what a shell command prints against production, under NAME (repeatable).")
     var records: [String] = []
@@ -78,17 +95,26 @@ struct ManifestCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let taker = ManifestTaker(connection: connection.parameters(applicationName: "restore-drill manifest"), checks: checks, exec: exec,
-                                  dumpPath: dump, records: recorded, commandsFolder: folder, recordsOutputs: true)
+        if backupTo != nil, sqlite == nil {
+            FileHandle.standardError.write(Data("manifest: --backup-to copies a SQLite store: give its file with --sqlite (PostgreSQL: --exec with pg_dump --snapshot={snapshot})\n".utf8))
+            throw ExitCode(2)
+        }
         let manifest: Manifest
+        let echo: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         do {
-            manifest = try await taker.take { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            if let sqlite {
+                manifest = try await SQLiteManifestTaker(file: sqlite, checks: checks, backupTo: backupTo, exec: exec, dumpPath: dump,
+                                                         records: recorded, commandsFolder: folder, recordsOutputs: true).take(onOutput: echo)
+            } else {
+                manifest = try await ManifestTaker(connection: connection.parameters(applicationName: "restore-drill manifest"), checks: checks, exec: exec,
+                                                   dumpPath: dump, records: recorded, commandsFolder: folder, recordsOutputs: true).take(onOutput: echo)
+            }
         } catch {
             FileHandle.standardError.write(Data("manifest: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        if let dump, let fingerprint = manifest.dump {
-            try "\(fingerprint.sha256)  \(fingerprint.path)\n".write(toFile: dump + ".sha256", atomically: true, encoding: .utf8)
+        if let written = backupTo ?? dump, let fingerprint = manifest.dump {
+            try "\(fingerprint.sha256)  \(fingerprint.path)\n".write(toFile: written + ".sha256", atomically: true, encoding: .utf8)
         }
         let json = try JSONEncoder.drill.encode(manifest)
         if let out {
@@ -101,7 +127,7 @@ struct ManifestCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("manifest written to \(out): \(manifest.rowCounts.count) tables".utf8
                 + (manifest.schema.map { Data(", schema of \($0.counts)".utf8) } ?? Data())
                 + (manifest.commandOutputs.map { Data(", outputs of \($0.keys.sorted().joined(separator: ", "))".utf8) } ?? Data())
-                + (manifest.dump.map { Data(", dump sha256 \($0.sha256)".utf8) } ?? Data()) + Data("\n".utf8)))
+                + (manifest.dump.map { Data(", \(sqlite == nil ? "dump" : "backup") sha256 \($0.sha256)".utf8) } ?? Data()) + Data("\n".utf8)))
         } else {
             FileHandle.standardOutput.write(json + Data("\n".utf8))
         }

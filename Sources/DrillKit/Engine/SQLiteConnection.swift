@@ -116,6 +116,36 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         }
     }
 
+    /// Copies the database, as this connection sees it, into a new file at `path` with SQLite's
+    /// online backup: inside an open read transaction, the copy is that transaction's snapshot.
+    /// Written beside `path` first and renamed, so a failed copy never stands as a backup.
+    public func backup(to path: String) async throws {
+        let partial = path + ".partial-" + RandomToken.hex(bytes: 4)
+        defer { try? FileManager.default.removeItem(atPath: partial) }
+        let destination = try Self.openNow(partial, mode: .create)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            queue.async {
+                guard let backup = sqlite3_backup_init(destination.handle, "main", self.handle, "main") else {
+                    continuation.resume(throwing: SQLiteError(code: sqlite3_extended_errcode(destination.handle),
+                                                              message: String(cString: sqlite3_errmsg(destination.handle))))
+                    return
+                }
+                let stepped = sqlite3_backup_step(backup, -1)
+                let finished = sqlite3_backup_finish(backup)
+                if stepped == SQLITE_DONE && finished == SQLITE_OK {
+                    continuation.resume()
+                } else {
+                    continuation.resume(throwing: SQLiteError(code: stepped == SQLITE_DONE ? finished : stepped,
+                                                              message: String(cString: sqlite3_errmsg(destination.handle))))
+                }
+            }
+        }
+        destination.close()
+        guard rename(partial, path) == 0 else {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "could not move the backup to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
     public func close() {
         closeLock.lock()
         defer { closeLock.unlock() }

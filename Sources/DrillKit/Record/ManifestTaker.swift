@@ -63,9 +63,9 @@ public struct ManifestTaker: Sendable {
         for need in checks.compactMap(makeCheck).flatMap(\.manifestNeeds) {
             switch need {
             case .moneyTotals(let column, let currency):
-                manifest.moneyTotals[column.description] = try await moneyTotals(db, column: column, currency: currency)
+                manifest.moneyTotals[column.description] = try await Self.moneyTotals(db, column: column, currency: currency)
             case .invoiceLatest(let invoices):
-                manifest.invoiceLatest["\(invoices.table).\(invoices.column)"] = try await latestNumbers(db, invoices)
+                manifest.invoiceLatest["\(invoices.table).\(invoices.column)"] = try await Self.latestNumbers(db, invoices)
             case .commandOutput(let name, let run, let timeout):
                 if recordsOutputs, let executable = run.first {
                     commands[name] = (Command(executable, Array(run.dropFirst()), environment: programEnvironment, workingDirectory: commandsFolder),
@@ -92,7 +92,7 @@ public struct ManifestTaker: Sendable {
         // While the snapshot is held: the programs read production as close to it as they can.
         if !commands.isEmpty {
             do {
-                manifest.commandOutputs = try await recordOutputs(commands)
+                manifest.commandOutputs = try await Self.recordOutputs(commands)
             } catch {
                 _ = try? await db.query("ROLLBACK")
                 throw error
@@ -113,7 +113,7 @@ public struct ManifestTaker: Sendable {
         return environment
     }
 
-    private func recordOutputs(_ commands: [String: (command: Command, timeoutSeconds: Double)]) async throws -> [String: Manifest.RecordedOutput] {
+    static func recordOutputs(_ commands: [String: (command: Command, timeoutSeconds: Double)]) async throws -> [String: Manifest.RecordedOutput] {
         var outputs: [String: Manifest.RecordedOutput] = [:]
         for (name, (command, timeout)) in commands.sorted(by: { $0.key < $1.key }) {
             let output: CommandOutput
@@ -156,8 +156,8 @@ public struct ManifestTaker: Sendable {
         return counts
     }
 
-    private func moneyTotals(_ db: PostgresConnection, column: ColumnReference, currency: ColumnReference?) async throws -> [String: Int64] {
-        let sql = MoneyTotals.query(for: column, groupedBy: MoneyTotals.groupingColumn(for: column, currency: currency))
+    static func moneyTotals(_ db: any DatabaseConnection, column: ColumnReference, currency: ColumnReference?) async throws -> [String: Int64] {
+        let sql = MoneyTotals.query(for: column, groupedBy: MoneyTotals.groupingColumn(for: column, currency: currency), engine: db.engine)
         var totals: [String: Int64] = [:]
         for row in try await db.query(sql).rows {
             // A float column sums to text like 1234.5; record what it rounds to, the money check flags the type.
@@ -166,10 +166,11 @@ public struct ManifestTaker: Sendable {
         return totals
     }
 
-    private func latestNumbers(_ db: PostgresConnection, _ spec: InvoiceSequenceCheckSpec) async throws -> [String: Int64] {
-        let number = "(\(spec.column.sqlIdentifier))::bigint"
-        let sql = spec.series.map { "SELECT \($0.sqlIdentifier)::text, max(\(number))::text FROM \(spec.table.sqlQualifiedIdentifier) GROUP BY 1" }
-            ?? "SELECT '', max(\(number))::text FROM \(spec.table.sqlQualifiedIdentifier)"
+    static func latestNumbers(_ db: any DatabaseConnection, _ spec: InvoiceSequenceCheckSpec) async throws -> [String: Int64] {
+        let engine = db.engine
+        let number = engine.bigint("(\(spec.column.sqlIdentifier))")
+        let sql = spec.series.map { "SELECT \(engine.text($0.sqlIdentifier)), \(engine.text("max(\(number))")) FROM \(spec.table.sqlQualifiedIdentifier) GROUP BY 1" }
+            ?? "SELECT '', \(engine.text("max(\(number))")) FROM \(spec.table.sqlQualifiedIdentifier)"
         var latest: [String: Int64] = [:]
         for row in try await db.query(sql).rows {
             if let value = row[1].flatMap({ Int64($0) }) { latest[row[0] ?? ""] = value }
