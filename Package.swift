@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "restore-drill", targets: ["restore-drill"]),
         .executable(name: "refstore", targets: ["refstore"]),
+        .executable(name: "snapstore", targets: ["snapstore"]),
         .library(name: "DrillKit", targets: ["DrillKit"]),
     ],
     dependencies: [
@@ -55,6 +56,12 @@ let package = Package(
         .executableTarget(
             name: "refstore",
             dependencies: ["RefStoreKit", "DrillKit", "DrillCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // StoreIT's stand-in: a SQLite store with snapshot upgrades and automatic rollback.
+        .executableTarget(
+            name: "snapstore",
+            dependencies: ["DrillKit", "DrillCommandLine", .product(name: "FlyingFox", package: "FlyingFox"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "DrillKitTests", dependencies: ["DrillKit", .product(name: "Yams", package: "Yams")], resources: [.copy("Fixtures")]),
         .testTarget(name: "DrillIntegrationTests", dependencies: ["DrillKit", "RefStoreKit", .product(name: "Crypto", package: "swift-crypto")]),
