@@ -74,4 +74,32 @@ import Testing
         #expect(back.verdict == .pass, "\(back.steps.map { "\($0.id): \($0.message ?? "")" })")
         #expect(gate.teardown?.leftovers == [])
     }
+
+    /// StoreIT (seed 004): the store is one SQLite file, drilled from a backup taken in the manifest's snapshot.
+    @Test func storeitMonthlyPassesAndNamesARealInIntegerCentsAndABackupOfANewerVersion() async throws {
+        let shipped = try ShippedScenario("storeit-monthly.yml")
+        defer { shipped.remove() }
+        try await shipped.takeSQLiteBackup()
+        let healthy = try await shipped.drill()
+        #expect(healthy.verdict == .pass, "\(healthy.outline)\n\(healthy.summary)")
+        #expect(healthy.step(.restore)?.message?.contains("integrity_check ok, foreign keys hold, 5 tables") == true)
+        #expect(healthy.environment?.serverVersion?.hasPrefix("SQLite 3.") == true)
+        #expect(healthy.checks.first { $0.kind == "http" }?.verdict == .pass)
+        #expect(healthy.teardown?.leftovers == [])
+
+        // An app that wrote a float: SQLite kept it in the INTEGER column, and production's manifest agrees with the backup.
+        try await shipped.takeSQLiteBackup(breakIt: "UPDATE orders SET total_cents = total_cents + 0.5 WHERE id = 17;")
+        let real = try await shipped.drill()
+        let money = try #require(real.checks.first { $0.kind == "money" })
+        #expect(money.verdict == .fail, "\(real.outline)")
+        #expect(money.message?.contains("orders.total_cents holds 1 value stored as real") == true, "\(money.message ?? "")")
+
+        // A backup of a store already on 2.0.0: the version that runs refuses its schema, in its own words.
+        try await shipped.takeSQLiteBackup(release: "2.0.0")
+        let newer = try await shipped.drill()
+        let boot = try #require(newer.step("app"))
+        #expect(boot.verdict == .error, "\(newer.outline)")
+        #expect(boot.message?.contains("schema version mismatch: database has 2, binary expects 1") == true, "\(boot.message ?? "")")
+        #expect(newer.teardown?.leftovers == [])
+    }
 }

@@ -66,7 +66,8 @@ public final class DrillRunner: Sendable {
         var facts = EnvironmentFacts(targetKind: target.kind, host: ProcessInfo.processInfo.hostName,
                                      operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString,
                                      harnessVersion: Self.harnessVersion)
-        facts.runAsUser = SystemUser.isRoot ? "root (PostgreSQL runs as postgres)" : NSUserName()
+        let serverAside = scenario.environment.database.engine == .postgresql ? " (PostgreSQL runs as postgres)" : ""
+        facts.runAsUser = SystemUser.isRoot ? "root" + serverAside : NSUserName()
         record.environment = facts
         observer.drillStarted(scenario: scenario, runId: runId)
         let drill = DrillContext(scenario: scenario, runId: runId, secrets: secrets, observer: observer,

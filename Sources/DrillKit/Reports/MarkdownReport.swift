@@ -223,6 +223,8 @@ public enum MarkdownReport {
         if let source = backup.createdAtSource { createdAt += " (from \(MarkdownText.inline(source)))" }
         var manifest = backup.manifestPath.map(MarkdownText.code) ?? "none"
         if let takenAt = backup.manifestTakenAt { manifest += ", taken at \(ISO8601.string(from: takenAt))" }
+        // A SQLite file has no pg_dump, archive format or table of contents to speak of.
+        let dumpRows = ["pg_dump version", "Archive version", "Compression", "TOC entries", "Restored schema"]
         let rows: [[String]] = [
             ["Path", MarkdownText.code(backup.path)],
             ["Format", backup.format.map(MarkdownText.inline) ?? notRecorded],
@@ -237,7 +239,7 @@ public enum MarkdownReport {
             ["TOC entries", backup.tocEntries.map { String($0) } ?? notRecorded],
             ["Manifest", manifest],
             ["Restored schema", record.schema.map { "\($0.counts), fingerprint \(MarkdownText.code(String($0.sha256.prefix(16))))" } ?? notRecorded],
-        ]
+        ].filter { backup.format != "sqlite" || !dumpRows.contains($0[0]) }
         return "## Backup\n\n" + MarkdownText.table(header: ["Field", "Value"], rows: rows)
     }
 

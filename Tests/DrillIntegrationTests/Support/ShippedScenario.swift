@@ -55,6 +55,25 @@ struct ShippedScenario {
         try await sealKey()
     }
 
+    /// StoreIT's shape: snapstore seeds a production file (at `release`), `breakIt` changes
+    /// it, then `restore-drill manifest --sqlite` takes the manifest and the backup from one
+    /// snapshot into `.demo/`, with the backup's checksum.
+    func takeSQLiteBackup(orders: Int = 300, release: String = "1.0.0", breakIt: String = "") async throws {
+        let scenario = try ScenarioLoader.load(path: file, environment: environment)
+        let production = scratch.file("production/storeit.db")
+        try? FileManager.default.removeItem(atPath: scratch.file("production"))
+        try FileManager.default.createDirectory(atPath: scratch.file("production"), withIntermediateDirectories: true)
+        let seeded = try await CommandRunner.run(Command(try HarnessBinary.path("snapstore"),
+                                                         ["seed", "--db", production, "--orders", String(orders), "--release", release]))
+        guard seeded.succeeded else { throw ScratchError("snapstore seed failed: \(seeded.errorTail())") }
+        if !breakIt.isEmpty { try await SQLiteShop.change(production, breakIt) }
+        let backup = scratch.file(".demo/storeit.db")
+        try? FileManager.default.removeItem(atPath: backup)
+        let manifest = try await SQLiteManifestTaker(file: production, checks: scenario.checks, backupTo: backup).take()
+        try "\(manifest.dump?.sha256 ?? "")  storeit.db\n".write(toFile: backup + ".sha256", atomically: true, encoding: .utf8)
+        try JSONEncoder.drill.encode(manifest).write(to: URL(fileURLWithPath: scratch.file(".demo/storeit.manifest.json")))
+    }
+
     private func sealKey() async throws {
         let identity = scratch.file(".demo/age-identity.txt")
         guard !FileManager.default.fileExists(atPath: identity) else { return }
