@@ -10,7 +10,7 @@ struct DrillPipeline: Sendable {
     /// The upgrade gate's way back, rehearsed on its own target after the forward one is gone.
     var rollback: RollbackRehearsal?
     /// Or the upgrade guide's own way back, on the forward target before its teardown.
-    var rollbackInPlace: InPlaceRollback?
+    var rollbackInPlace: (any ForwardTargetRollback)?
 
     static func standard(for scenario: Scenario, target: any DrillTarget) -> DrillPipeline {
         var steps: [any DrillStep] = [PlanStep()]
@@ -39,6 +39,12 @@ struct DrillPipeline: Sendable {
         let rehearsed = upgrade.rollback ? scenario.app : nil
         return DrillPipeline(steps: steps, checksNeed: .upgradedApp, checks: UpgradeChecks(spec: upgrade), audits: audits,
                              rollback: upgrade.rollbackWay == .fresh ? rehearsed.map { RollbackRehearsal(spec: upgrade, app: $0) } : nil,
-                             rollbackInPlace: upgrade.rollbackWay == .inPlace ? rehearsed.map { InPlaceRollback(spec: upgrade, app: $0) } : nil)
+                             rollbackInPlace: rehearsed.flatMap { app -> (any ForwardTargetRollback)? in
+                                 switch upgrade.rollbackWay {
+                                 case .inPlace: InPlaceRollback(spec: upgrade, app: app)
+                                 case .preUpgrade: PreUpgradeRollback(spec: upgrade, app: app)
+                                 case .fresh: nil
+                                 }
+                             })
     }
 }

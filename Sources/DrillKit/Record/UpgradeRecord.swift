@@ -22,6 +22,9 @@ public struct UpgradeRecord: Sendable, Codable, Equatable {
     public var secondRunSeconds: Double?
     /// The way back, rehearsed on a fresh throwaway from the same backup.
     public var rollback: RollbackRecord?
+    /// A SQLite store: the file's SHA-256 as the new version found it (the current version
+    /// stopped, its -wal folded in); the way back must give back exactly these bytes.
+    public var preUpgradeSHA256: String?
 
     public init() {}
 }

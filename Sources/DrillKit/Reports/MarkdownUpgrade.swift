@@ -53,9 +53,13 @@ enum MarkdownUpgrade {
         }
         if let rollback = upgrade.rollback {
             let rto = rollback.rtoSeconds.map { ", RTO \(DurationText.format($0))" } ?? ""
-            let way = rollback.way == UpgradeSpec.RollbackWay.inPlace.rawValue
-                ? "In place, as the upgrade guide rolls back: `pg_restore --clean --if-exists --no-owner` of the pre-upgrade dump onto the upgraded database.\n\n"
-                : "A fresh restore of the pre-upgrade backup, the current version booted on it.\n\n"
+            let way = switch UpgradeSpec.RollbackWay(rawValue: rollback.way ?? "") {
+            case .inPlace?: "In place, as the upgrade guide rolls back: `pg_restore --clean --if-exists --no-owner` of the pre-upgrade dump onto the upgraded database.\n\n"
+            case .preUpgrade?: "The store's `.pre-upgrade` copy back in place of its file (by the app's automatic rollback, or the guide's steps), "
+                + "byte-identical to the file the upgrade started from"
+                + (upgrade.preUpgradeSHA256.map { " (SHA-256 `\($0)`)" } ?? "") + ", the current version booted on it.\n\n"
+            default: "A fresh restore of the pre-upgrade backup, the current version booted on it.\n\n"
+            }
             let left = (rollback.leftovers ?? []).isEmpty ? ""
                 : "\n\n**Left behind** by `--clean` (the new version added them; the dump does not hold them):\n\n"
                     + (rollback.leftovers ?? []).map { "- " + MarkdownText.inline($0) }.joined(separator: "\n")

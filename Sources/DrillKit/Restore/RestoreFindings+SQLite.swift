@@ -37,4 +37,10 @@ extension RestoreFindings {
                 explanation: "The file holds no tables: a new database the app had not yet written to, or a backup of the wrong file (SQLite creates an empty file for a path it is asked to open that does not exist).",
                 detail: detail)
     }
+
+    public static func preUpgradeLost(_ detail: String) -> Finding {
+        Finding(.preUpgradeLost, title: "The upgrade left no way back to the pre-upgrade store",
+                explanation: "After the upgrade, neither the store's file nor its .pre-upgrade copy is the file the upgrade started from: the app's rollback (or its copy) lost it. On production this upgrade could not be undone; keep the backup taken before it.",
+                detail: detail)
+    }
 }

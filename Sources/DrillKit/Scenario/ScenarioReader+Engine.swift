@@ -23,13 +23,24 @@ extension ScenarioReader {
         default:
             break
         }
+        if environment.database.engine == .postgresql, upgrade?.rollbackWay == .preUpgrade {
+            report("upgrade.rollback: pre_upgrade puts a SQLite store's .pre-upgrade copy back; a PostgreSQL store's way back "
+                   + "is fresh or in_place", at: section.entryLocation)
+        }
         guard environment.database.engine == .sqlite else { return }
         if case .compose = environment.target {
             report("a SQLite store is drilled on environment.kind: local (its file is copied into the throwaway's folder); "
                    + "compose drills restore PostgreSQL", at: section.entryLocation)
         }
-        if upgrade != nil {
-            report("the upgrade gate does not drive a SQLite store yet: drill its backup without 'upgrade'", at: section.entryLocation)
+        if let upgrade {
+            if upgrade.rollbackWay == .inPlace {
+                report("upgrade.rollback: in_place restores a PostgreSQL dump with pg_restore --clean; a SQLite store's way back "
+                       + "is its .pre-upgrade copy: rollback: pre_upgrade", at: section.entryLocation)
+            }
+            if upgrade.guardTable != nil {
+                report("upgrade.guard probes a PostgreSQL trigger; on a SQLite store check what must not change with a sql check",
+                       at: section.entryLocation)
+            }
         }
         for check in checks where !Self.sqliteCheckKinds.contains(check.kind.name) {
             if check.kind.name == .integrity {

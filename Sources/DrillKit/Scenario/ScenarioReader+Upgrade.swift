@@ -66,7 +66,7 @@ extension ScenarioReader {
         return commands.contains { $0 == nil } ? nil : commands.compactMap { $0 }
     }
 
-    /// `rollback: true | false | fresh | in_place`.
+    /// `rollback: true | false | fresh | in_place | pre_upgrade`.
     private func readRollback(_ value: ScenarioValue) -> (rehearsed: Bool, way: UpgradeSpec.RollbackWay)? {
         if value.tagName == Tag.Name.bool.rawValue, let flag = value.node.bool { return (flag, .fresh) }
         return enumeration(value, as: UpgradeSpec.RollbackWay.self).map { (true, $0) }

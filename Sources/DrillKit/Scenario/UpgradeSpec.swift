@@ -24,6 +24,8 @@ public struct UpgradeSpec: Sendable {
     public enum RollbackWay: String, Sendable, CaseIterable {
         case fresh
         case inPlace = "in_place"
+        /// A SQLite store's (StoreIT's): the `.pre-upgrade` copy the upgrade kept, back in place.
+        case preUpgrade = "pre_upgrade"
     }
     /// Commands whose output the upgrade must keep (a plugin list), run through each version.
     public var commands: [UpgradeCommand]

@@ -12,6 +12,13 @@ struct MigrateStep: DrillStep {
         let stopped = await drill.target.stopApp()
         state.appReady = false
         var evidence = stopped.actions
+        if let file = drill.target.restoredFile {
+            let hash = try await PreUpgradeFile.settle(file)
+            var upgrade = record.upgrade ?? UpgradeRecord()
+            upgrade.preUpgradeSHA256 = hash
+            record.upgrade = upgrade
+            evidence.append("the store's file as the new version finds it: sha256 \(hash) (its -wal folded in)")
+        }
         guard let migrate = spec.to.migrate else {
             return StepResult("the new version migrates itself when it starts: what it applied is read after it boots", evidence)
         }

@@ -7,7 +7,13 @@ import Foundation
 /// it survives: the result is compared with the baseline the current version ran on, and every
 /// object left behind is named. Runs on the forward target, before its teardown, whether the
 /// upgrade passed or not: a failed migration is when operators take this way.
-struct InPlaceRollback: Sendable {
+/// A way back rehearsed on the forward target itself, before its teardown, whatever state the
+/// upgrade left it in.
+protocol ForwardTargetRollback: Sendable {
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord
+}
+
+struct InPlaceRollback: ForwardTargetRollback {
     let spec: UpgradeSpec
     let app: AppSpec
 
@@ -181,7 +187,7 @@ struct InPlaceRollback: Sendable {
 
     /// The new version's last words before it was stopped for the way back: the teardown keeps
     /// only the app that runs last, the rolled-back one.
-    private static func lastLines(of stopped: AppStop, _ secrets: SecretStore) -> [String] {
+    static func lastLines(of stopped: AppStop, _ secrets: SecretStore) -> [String] {
         stopped.log.suffix(stoppedLogLines).map { "new version's log: " + secrets.redact($0) }
             + stopped.processLogs.flatMap { process in
                 process.lines.suffix(stoppedLogLines).map { "new version's log (\(process.name)): " + secrets.redact($0) }

@@ -21,7 +21,11 @@ struct RollbackRehearsal: Sendable {
         var state = DrillState()
         var scratch = DrillRecord(runId: record.runId, scenarioName: record.scenarioName, scenarioFile: record.scenarioFile, startedAt: startedAt)
         var steps: [any DrillStep] = []
-        if case .dump(let dump) = forward.scenario.backup.source { steps += [PrepareDumpStep(spec: dump), TargetStep(title: target.creationTitle), RestoreDumpStep()] }
+        switch forward.scenario.backup.source {
+        case .dump(let dump): steps += [PrepareDumpStep(spec: dump), TargetStep(title: target.creationTitle), RestoreDumpStep()]
+        case .sqlite(let file): steps += [PrepareSQLiteStep(spec: file), TargetStep(title: target.creationTitle), RestoreSQLiteStep()]
+        case .pitr: break
+        }
         if let key = forward.scenario.masterKey { steps.append(MasterKeyStep(spec: key)) }
         steps.append(AppStep(spec: app))
         var finished: [StepRecord] = []

@@ -17,6 +17,19 @@ enum UpgradeFiguresReader {
         return read
     }
 
+    /// A SQLite store's side, read as `restore-drill manifest --sqlite` reads production: one
+    /// read transaction on the file, the app may run beside it.
+    static func readSQLite(_ file: String, scenario: Scenario, migrations: MigrationsTable?) async throws -> UpgradeFigures {
+        let figures = try await SQLiteManifestTaker(file: file, checks: scenario.checks).take()
+        var applied: [String]?
+        if let migrations {
+            let connection = try await SQLiteConnection.open(file, mode: .readOnly)
+            defer { connection.close() }
+            applied = try await Self.migrations(migrations, on: connection)
+        }
+        return UpgradeFigures(figures: figures, databaseSizeBytes: BackupFacts.size(of: file), migrations: applied)
+    }
+
     /// What the schema's fingerprint does not hold but a migration may add: functions, types
     /// (enums, domains, composites, ranges) and schemas of the database's own, not of an
     /// extension. `pg_restore --clean` leaves them standing when its dump does not hold them.
@@ -49,6 +62,14 @@ enum UpgradeFiguresReader {
     /// `read` for a step of the gate: the restored database under the target, and a failure to
     /// read it is the step's error, naming what was being read.
     static func read(_ what: String, in drill: DrillContext, migrations: MigrationsTable?) async throws -> UpgradeFigures {
+        if drill.scenario.environment.database.engine == .sqlite {
+            guard let file = drill.target.restoredFile else { throw StepFailure(.error, "no restored database to read \(what) from") }
+            do {
+                return try await readSQLite(file, scenario: drill.scenario, migrations: migrations)
+            } catch {
+                throw StepFailure(.error, "could not read \(what): \(error)")
+            }
+        }
         guard let parameters = drill.target.connectionParameters(database: drill.scenario.environment.database.name) else {
             throw StepFailure(.error, "no restored database to read \(what) from")
         }
@@ -61,10 +82,11 @@ enum UpgradeFiguresReader {
 
     /// The migrations table's rows, ordered by id as the table holds it (numbers as numbers),
     /// each named `12 customer_name_parts`.
-    static func migrations(_ table: MigrationsTable, on connection: PostgresConnection) async throws -> [String] {
-        let name = table.name.map { " || ' ' || \($0.sqlIdentifier)::text" } ?? ""
+    static func migrations(_ table: MigrationsTable, on connection: any DatabaseConnection) async throws -> [String] {
+        let engine = connection.engine
+        let name = table.name.map { " || ' ' || \(engine.text($0.sqlIdentifier))" } ?? ""
         return try await connection.query(
-            "SELECT \(table.id.sqlIdentifier)::text\(name) FROM \(table.table.sqlQualifiedIdentifier) ORDER BY \(table.id.sqlIdentifier)"
+            "SELECT \(engine.text(table.id.sqlIdentifier))\(name) FROM \(table.table.sqlQualifiedIdentifier) ORDER BY \(table.id.sqlIdentifier)"
         ).rows.compactMap { $0[0] }
     }
 

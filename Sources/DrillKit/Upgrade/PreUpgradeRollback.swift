@@ -1,0 +1,126 @@
+import Foundation
+
+/// StoreIT's way back (its upgrade guide, "Rolling Back"): the store's file as it was before
+/// the upgrade, which the app keeps as `<db>.pre-upgrade`, back where the store looks, and the
+/// current version booted on it. When the upgrade failed, the app should already have put it
+/// back itself (its automatic rollback); when it did not, or the upgrade went through, the
+/// drill takes the guide's steps (`rm storeit.db; mv storeit.db.pre-upgrade storeit.db`). Either
+/// way the file must be byte-identical to the one the new version started from.
+struct PreUpgradeRollback: ForwardTargetRollback {
+    let spec: UpgradeSpec
+    let app: AppSpec
+
+    static let title = "Rehearse the way back: the .pre-upgrade copy in place of the store's file, the current version on it"
+    static let compareTitle = "Compare the result with the baseline the current version ran on"
+
+    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
+        drill.observer.stepStarted(id: .rollback, title: Self.title)
+        let startedAt = Date()
+        let clock = ContinuousClock.now
+        var steps: [StepRecord] = []
+        var findings: [Finding] = []
+        let stopped = await drill.target.stopApp()
+        state.appReady = false
+        state.appAddress = nil
+        let expected = record.upgrade?.preUpgradeSHA256
+
+        let restore = await TimedStep.run("rollback_restore", "Put the pre-upgrade file back where the store looks", drill.secrets) {
+            try putBack(drill, expected: expected, findings: &findings)
+        }
+        steps.append(restore)
+        if restore.verdict == .pass {
+            let boot = await TimedStep.run(.app, "Boot the current version on the pre-upgrade file", drill.secrets) {
+                try await AppStep(spec: app).run(drill, &state, &record)
+            }
+            steps.append(boot)
+            if boot.verdict == .pass, let version = spec.version, let address = state.appAddress {
+                steps.append(await TimedStep.run("rollback_version", "The current version reports itself", drill.secrets) {
+                    let reported = try await UpgradeFiguresReader.version(version, at: address)
+                    if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
+                        throw StepFailure(.fail, problem)
+                    }
+                    return StepResult("version \(reported)")
+                })
+            }
+            let current = state
+            steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
+                try await compareWithBaseline(drill, current)
+            })
+        } else {
+            steps.append(StepRecord(id: "rollback_compare", title: Self.compareTitle, verdict: .skipped,
+                                    message: "skipped: the pre-upgrade file is not back, so there is nothing to boot the current version on"))
+        }
+        let rto = (ContinuousClock.now - clock).seconds
+        let failed = steps.first { $0.verdict != .pass }
+        let verdict: Verdict = failed.map { $0.verdict == .skipped ? .error : $0.verdict } ?? .pass
+        var upgrade = record.upgrade ?? UpgradeRecord()
+        upgrade.rollback = RollbackRecord(steps: steps, verdict: verdict, rtoSeconds: failed == nil ? rto : nil,
+                                          way: UpgradeSpec.RollbackWay.preUpgrade.rawValue)
+        record.upgrade = upgrade
+        let message: String
+        if let failed {
+            message = "the way back failed at \(failed.id): \(failed.message ?? failed.title)"
+        } else {
+            let version = spec.version?.from.map { " \($0)" } ?? ""
+            message = (restore.message ?? "the pre-upgrade file is back") + "; the current version\(version) is up on it in \(DurationText.format(rto)) (its RTO)"
+        }
+        var step = StepRecord(id: .rollback, title: Self.title, verdict: verdict, startedAt: startedAt,
+                              durationSeconds: (ContinuousClock.now - clock).seconds, message: drill.secrets.redact(message),
+                              evidence: stopped.actions + InPlaceRollback.lastLines(of: stopped, drill.secrets)
+                                + steps.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
+        step.findings = findings
+        drill.observer.stepFinished(step)
+        return step
+    }
+
+    /// The app's own rollback, proven; or the guide's, taken; or why there is no way back.
+    private func putBack(_ drill: DrillContext, expected: String?, findings: inout [Finding]) throws -> StepResult {
+        guard let file = drill.target.restoredFile else { throw StepFailure(.error, "no restored store to roll back") }
+        guard let expected else {
+            throw StepFailure(.error, "the store's file was never fingerprinted before the upgrade (the migrate step did not start), "
+                              + "so no way back can be proven byte for byte")
+        }
+        let name = (file as NSString).lastPathComponent
+        let copy = file + PreUpgradeFile.suffix
+        let current = PreUpgradeFile.hash(file)
+        let kept = PreUpgradeFile.hash(copy)
+        let short = String(expected.prefix(16))
+        if current == expected {
+            var evidence = ["\(name): sha256 \(expected), the pre-upgrade file's"]
+            if let kept { evidence.append("\(name)\(PreUpgradeFile.suffix) is there too (sha256 \(kept.prefix(16))…)") }
+            return StepResult("\(name) is byte-identical to the pre-upgrade file (sha256 \(short)…): the app put it back itself", evidence)
+        }
+        guard let kept else {
+            findings.append(RestoreFindings.preUpgradeLost("\(name) is sha256 \(current.map { String($0.prefix(16)) + "…" } ?? "missing"), "
+                                                           + "not the pre-upgrade file's \(short)…, and there is no \(name)\(PreUpgradeFile.suffix)"))
+            throw StepFailure(.fail, "the upgrade left no way back: \(name) is not the pre-upgrade file and no \(name)\(PreUpgradeFile.suffix) was kept")
+        }
+        guard kept == expected else {
+            findings.append(RestoreFindings.preUpgradeLost("\(name)\(PreUpgradeFile.suffix) is sha256 \(kept.prefix(16))…, the file the upgrade started from \(short)…"))
+            throw StepFailure(.fail, "\(name)\(PreUpgradeFile.suffix) is not the file the upgrade started from: putting it back would not give the pre-upgrade store")
+        }
+        // The guide's own steps: the new database removed, the old one moved in its place.
+        for side in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: file + side) }
+        guard rename(copy, file) == 0 else {
+            throw StepFailure(.error, "could not move \(name)\(PreUpgradeFile.suffix) back: \(String(cString: strerror(errno)))")
+        }
+        guard PreUpgradeFile.hash(file) == expected else {
+            throw StepFailure(.fail, "\(name) moved back is not byte-identical to the pre-upgrade file")
+        }
+        return StepResult("the guide's way back: \(name) removed and \(name)\(PreUpgradeFile.suffix) moved in its place, "
+                          + "byte-identical to the pre-upgrade file (sha256 \(short)…)",
+                          ["the app had left \(name) at sha256 \(current.map { String($0.prefix(16)) + "…" } ?? "nothing")"])
+    }
+
+    private func compareWithBaseline(_ drill: DrillContext, _ state: DrillState) async throws -> StepResult {
+        guard let before = state.upgradeBefore else {
+            throw StepFailure(.error, "no baseline to compare with: the current version never ran on the restored copy")
+        }
+        let now = try await UpgradeFiguresReader.read("the rolled-back store", in: drill, migrations: spec.migrations)
+        let problems = UpgradeComparison.differences(from: before.figures, to: now.figures, tables: Array(before.figures.rowCounts.keys))
+        guard problems.isEmpty else {
+            throw StepFailure(.fail, "the result is not the pre-upgrade store: " + problems.prefix(5).joined(separator: "; "))
+        }
+        return StepResult("the result equals the baseline: \(CheckWording.count(Int64(before.figures.rowCounts.count), "table")), their rows and totals")
+    }
+}
