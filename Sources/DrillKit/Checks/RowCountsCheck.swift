@@ -81,7 +81,7 @@ public struct RowCountsCheck: DrillCheck {
                 if let count = manifest.rowCount(of: table) {
                     expected[table] = count
                 } else {
-                    transcript.cannotVerify("the manifest has no row count for \(Manifest.qualified(table))")
+                    transcript.cannotVerify("the manifest has no row count for \(manifest.qualifiedName(table))")
                 }
             }
         case .value(let values):

@@ -76,7 +76,15 @@ public struct Manifest: Sendable, Codable, Equatable {
     }
 
     public func rowCount(of table: String) -> Int64? {
-        rowCounts[Self.qualified(table)] ?? rowCounts[table]
+        guard engine == .sqlite else { return rowCounts[Self.qualified(table)] ?? rowCounts[table] }
+        // SQLite's names are one schema (`main`) and case-insensitive: `invoice` is `Invoice`.
+        let name = table.lowercased().hasPrefix("main.") ? String(table.dropFirst(5)) : table
+        return rowCounts[name] ?? rowCounts.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// How a message names a table this manifest counts: `public.orders`, or SQLite's `orders`.
+    public func qualifiedName(_ table: String) -> String {
+        engine == .sqlite ? table : Self.qualified(table)
     }
 }
 

@@ -20,8 +20,9 @@ extension RestoreFindings {
                 detail: detail)
     }
 
-    public static func sqliteIntegrity(_ count: Int, detail: String) -> Finding {
-        Finding(.sqliteIntegrity, title: "PRAGMA integrity_check reported \(count) problem\(count == 1 ? "" : "s")",
+    /// `atLeast`: SQLite was asked for only so many lines, and gave them all.
+    public static func sqliteIntegrity(_ count: Int, atLeast: Bool = false, detail: String) -> Finding {
+        Finding(.sqliteIntegrity, title: "PRAGMA integrity_check reported \(atLeast ? "at least " : "")\(count) problem\(count == 1 ? "" : "s")",
                 explanation: "SQLite's own check of the file found damage: pages, indexes or records that do not hold together. A file copied while it was being written is the usual cause; the damaged rows cannot be trusted. SQLite's own words are below.",
                 detail: detail)
     }

@@ -112,7 +112,8 @@ struct RestoreSQLiteStep: DrillStep {
             return RestoreFindings.sqliteForeignWAL("with \(wal.path) applied, integrity_check reports \(count) problem"
                                                     + "\(problems.count == 1 ? "" : "s"); without it, \(backup.path) passes:\n\(shown)")
         }
-        return RestoreFindings.sqliteIntegrity(problems.count, detail: shown + (problems.count > quotedProblems ? "\n…" : ""))
+        let more = problems.count > quotedProblems
+        return RestoreFindings.sqliteIntegrity(more ? quotedProblems + 1 : problems.count, atLeast: more, detail: shown + (more ? "\n…" : ""))
     }
 
     /// The file copied again without its `-wal`, and checked on its own.
