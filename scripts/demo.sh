@@ -17,8 +17,12 @@
 # With --shape ecommus, step 4 runs Scenarios/ecommus-monthly.yml (four services side by side,
 # the plugin list recorded in the manifest), or with --upgrade ecommus-upgrade-local.yml (and
 # its in-place rollback); with --shape nestfleet, Scenarios/nestfleet-monthly.yml (an API that
-# migrates itself as it starts). Both run on the local target.
-# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose] [--upgrade] [--shape sovecom|ecommus|nestfleet]
+# migrates itself as it starts); with --shape storeit, Scenarios/storeit-monthly.yml (a store
+# in one SQLite file, snapstore playing it: its "production" file seeded instead of a
+# PostgreSQL, the backup taken with `restore-drill manifest --sqlite --backup-to`), or with
+# --upgrade storeit-upgrade-local.yml (the snapshot upgrade and the .pre-upgrade way back).
+# All of them run on the local target.
+# Usage: scripts/demo.sh [--size tiny|small|medium|large] [--compose] [--upgrade] [--shape sovecom|ecommus|nestfleet|storeit]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -31,15 +35,16 @@ while [ $# -gt 0 ]; do
     --size) size=${2:?--size needs tiny, small, medium or large}; shift 2 ;;
     --compose) compose=true; shift ;;
     --upgrade) upgrade=true; shift ;;
-    --shape) shape=${2:?--shape needs sovecom, ecommus or nestfleet}; shift 2 ;;
-    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose, --upgrade, --shape sovecom|ecommus|nestfleet)" >&2; exit 2 ;;
+    --shape) shape=${2:?--shape needs sovecom, ecommus, nestfleet or storeit}; shift 2 ;;
+    *) echo "demo: unknown option $1 (use --size tiny|small|medium|large, --compose, --upgrade, --shape sovecom|ecommus|nestfleet|storeit)" >&2; exit 2 ;;
   esac
 done
 case "$shape" in
   sovecom) manifest_scenario=Scenarios/demo-local.yml ;;
   ecommus) manifest_scenario=Scenarios/ecommus-monthly.yml ;;
   nestfleet) manifest_scenario=Scenarios/nestfleet-monthly.yml ;;
-  *) echo "demo: unknown shape $shape (use sovecom, ecommus or nestfleet)" >&2; exit 2 ;;
+  storeit) manifest_scenario=Scenarios/storeit-monthly.yml ;;
+  *) echo "demo: unknown shape $shape (use sovecom, ecommus, nestfleet or storeit)" >&2; exit 2 ;;
 esac
 if [ "$shape" != sovecom ] && $compose; then
   echo "demo: --shape $shape runs on the local target; drop --compose" >&2; exit 2
@@ -52,15 +57,25 @@ source scripts/lib/production.sh
 scripts/install-deps.sh
 swift build
 bin=.build/debug
-production_locate_pgbin
 
 demo=.demo
 rm -rf "$demo" && mkdir -p "$demo"
-trap production_stop EXIT
-production_start
-production_demo_backup "$bin" "$size" "$demo" "$manifest_scenario"
-production_stop
-trap - EXIT
+if [ "$shape" = storeit ]; then
+  # StoreIT's production is a file: seeded by snapstore, backed up from the manifest's own snapshot.
+  case "$size" in tiny) orders=1000 ;; small) orders=10000 ;; medium) orders=100000 ;; large) orders=1000000 ;;
+    *) echo "demo: unknown size $size" >&2; exit 2 ;; esac
+  mkdir -p "$demo/production"
+  "$bin/snapstore" seed --db "$demo/production/storeit.db" --orders "$orders"
+  "$bin/restore-drill" manifest --sqlite "$demo/production/storeit.db" --scenario "$manifest_scenario" \
+    --backup-to "$demo/storeit.db" --out "$demo/storeit.manifest.json"
+else
+  production_locate_pgbin
+  trap production_stop EXIT
+  production_start
+  production_demo_backup "$bin" "$size" "$demo" "$manifest_scenario"
+  production_stop
+  trap - EXIT
+fi
 
 # One demo key for every demo run, so the reports folder holds one chain by one signer.
 if [ -z "${RESTORE_DRILL_SIGNING_KEY_FILE:-}${RESTORE_DRILL_SIGNING_KEY:-}" ]; then
@@ -87,6 +102,10 @@ elif [ "$shape" = ecommus ]; then
   "$bin/restore-drill" run "$scenario" || status=$?
 elif [ "$shape" = nestfleet ]; then
   "$bin/restore-drill" run Scenarios/nestfleet-monthly.yml || status=$?
+elif [ "$shape" = storeit ]; then
+  scenario=Scenarios/storeit-monthly.yml
+  if $upgrade; then scenario=Scenarios/storeit-upgrade-local.yml; fi
+  "$bin/restore-drill" run "$scenario" || status=$?
 elif $upgrade; then
   "$bin/restore-drill" run Scenarios/sovecom-upgrade-local.yml || status=$?
 else

@@ -34,7 +34,10 @@ enum MarkdownUpgrade {
         blocks.append(MarkdownText.table(header: ["", "Before (current version)", "After (new version)"], rows: rows))
         if let applied = upgrade.applied {
             let first = upgrade.firstRunSeconds.map { " (first run \(DurationText.format($0)))" } ?? ""
-            if let head = upgrade.previousHead, let new = applied.last?.id {
+            if let head = upgrade.previousHead, let new = applied.last?.id, head.hasPrefix("schema version ") {
+                blocks.append("The store's schema moved from \(head) to \(new.dropFirst("schema version ".count))\(first), "
+                              + "as SQLite's `PRAGMA user_version` keeps it: a snapshot upgrade brings every row across at once.")
+            } else if let head = upgrade.previousHead, let new = applied.last?.id {
                 blocks.append("The schema moved from revision \(MarkdownText.code(head)) to \(MarkdownText.code(new))\(first). "
                               + "The migrations table keeps only the current revision, so the steps between are not listed.")
             } else {

@@ -24,6 +24,10 @@ enum MigrationHistory {
     /// What the upgrade did to the schema, in a few words: `2 migrations` for a history,
     /// `revision A → B` for a table that keeps only the head.
     static func described(applied: [String], previousHead: String?) -> String {
+        let version = "schema version "
+        if let previousHead, let head = applied.last, previousHead.hasPrefix(version), head.hasPrefix(version) {
+            return version + previousHead.dropFirst(version.count) + " → " + head.dropFirst(version.count)
+        }
         if let previousHead, let head = applied.last { return "revision \(previousHead) → \(head)" }
         return CheckWording.count(Int64(applied.count), "migration")
     }

@@ -21,12 +21,12 @@ enum UpgradeFiguresReader {
     /// read transaction on the file, the app may run beside it.
     static func readSQLite(_ file: String, scenario: Scenario, migrations: MigrationsTable?) async throws -> UpgradeFigures {
         let figures = try await SQLiteManifestTaker(file: file, checks: scenario.checks).take()
-        var applied: [String]?
-        if let migrations {
-            let connection = try await SQLiteConnection.open(file, mode: .readOnly)
-            defer { connection.close() }
-            applied = try await Self.migrations(migrations, on: connection)
-        }
+        let connection = try await SQLiteConnection.open(file, mode: .readOnly)
+        defer { connection.close() }
+        // Without a migrations table, the schema version SQLite keeps for the app (`PRAGMA
+        // user_version`, StoreIT's) is the one entry: a snapshot upgrade replaces it.
+        let applied = if let migrations { try await Self.migrations(migrations, on: connection) }
+            else { ["schema version " + (try await connection.query("PRAGMA user_version").scalar ?? "0")] }
         return UpgradeFigures(figures: figures, databaseSizeBytes: BackupFacts.size(of: file), migrations: applied)
     }
 
