@@ -44,7 +44,7 @@ struct BadScenario: Sendable, CustomTestStringConvertible {
         BadScenario(fixture: "missing-required-keys.yml", expected: [
             ExpectedDiagnostic(1, 1, "missing required key 'name' at the top level"),
             ExpectedDiagnostic(4, 3, "missing required key 'user' under environment.database"),
-            ExpectedDiagnostic(6, 1, "missing 'dump' or 'pitr' or 'sqlite' under backup"),
+            ExpectedDiagnostic(6, 1, "missing 'dump' or 'pitr' or 'sqlite' or 'export' under backup"),
             ExpectedDiagnostic(9, 5, "missing required key 'email' under checks[0].totp_login"),
         ]),
         BadScenario(fixture: "inline-secret-keys.yml", expected: [

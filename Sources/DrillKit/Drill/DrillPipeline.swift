@@ -20,6 +20,9 @@ struct DrillPipeline: Sendable {
             steps += [PrepareDumpStep(spec: spec), TargetStep(title: target.creationTitle), RestoreDumpStep()]
         case .sqlite(let spec):
             steps += [PrepareSQLiteStep(spec: spec), TargetStep(title: target.creationTitle), RestoreSQLiteStep()]
+        case .export(let spec):
+            steps += [PrepareSQLiteStep(spec: spec.file, importCommand: spec.importCommand), TargetStep(title: target.creationTitle),
+                      RestoreSQLiteStep()]
         case .pitr(let spec):
             steps += [PrepareRecoveryStep(spec: spec), TargetStep(title: target.creationTitle), RecoverStep()]
             audits.append(RecoveryAssertionsAudit())

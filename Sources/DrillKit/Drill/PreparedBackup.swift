@@ -3,6 +3,8 @@ enum PreparedBackup: Sendable {
     case dump(PreparedDump)
     case recovery(RecoverySetup)
     case sqlite(PreparedSQLite)
+    /// A SQLite store's export in the app's format, and the app's import command for it.
+    case export(PreparedSQLite, importCommand: [String])
 }
 
 /// A SQLite file that was found, measured and read, with the `-wal` beside it if any.

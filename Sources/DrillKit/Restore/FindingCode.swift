@@ -27,6 +27,7 @@ public enum FindingCode: String, Sendable, CaseIterable {
     case sqliteForeignKeys = "sqlite-foreign-keys"
     case sqliteEmpty = "sqlite-empty"
     case preUpgradeLost = "pre-upgrade-lost"
+    case exportImportFailed = "export-import-failed"
 
     /// Whose fault a finding is: the backup's fails the drill; the harness's own tools (a
     /// pg_restore too old, PostgreSQL missing, a scenario that misnames the format, a target

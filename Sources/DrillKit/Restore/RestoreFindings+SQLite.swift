@@ -44,4 +44,10 @@ extension RestoreFindings {
                 explanation: "After the upgrade, neither the store's file nor its .pre-upgrade copy is the file the upgrade started from: the app's rollback (or its copy) lost it. On production this upgrade could not be undone; keep the backup taken before it.",
                 detail: detail)
     }
+
+    public static func exportImportFailed(_ status: String, detail: String) -> Finding {
+        Finding(.exportImportFailed, title: "The app's import of the export failed (\(status))",
+                explanation: "The archive is in the app's own format, and the app's own import could not make a database of it: the archive is damaged or incomplete, or from a version this import does not read. On production this export could not be restored either. The import's last lines are below.",
+                detail: detail)
+    }
 }

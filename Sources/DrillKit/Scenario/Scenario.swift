@@ -229,6 +229,21 @@ public enum BackupSource: Sendable {
     case pitr(PITRSpec)
     /// A SQLite database file, taken with its `-wal` when one lies beside it.
     case sqlite(SQLiteBackupSpec)
+    /// A SQLite store's export in the app's own format, restored by the app's import command.
+    case export(ExportBackupSpec)
+}
+
+/// `backup.export`: an archive the app wrote (`storeit-ctl backup -o pre-upgrade.storeit`),
+/// restored into the throwaway by the app's own import, `{{archive}}` and `{{database_file}}`
+/// filled in: as StoreIT's guide restores one by hand.
+public struct ExportBackupSpec: Sendable {
+    public var file: SQLiteBackupSpec
+    public var importCommand: [String]
+
+    public init(archive: SQLiteBackupSpec, importCommand: [String]) {
+        self.file = archive
+        self.importCommand = importCommand
+    }
 }
 
 /// `backup.sqlite`: a copy of a SQLite store's file, as operators take one (`sqlite3 .backup`,

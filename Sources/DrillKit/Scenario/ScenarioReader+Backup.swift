@@ -5,18 +5,18 @@ extension ScenarioReader {
     private static let dumpOnlyKeys = ["newest", "format", "sha256_file", "min_size", "jobs"]
 
     func readBackup(_ value: ScenarioValue) -> BackupSpec? {
-        guard let backup = mapping(value, allowed: ["dump", "pitr", "sqlite", "manifest"] + Self.dumpOnlyKeys) else { return nil }
+        guard let backup = mapping(value, allowed: ["dump", "pitr", "sqlite", "export", "manifest"] + Self.dumpOnlyKeys) else { return nil }
         let manifest = backup["manifest"].flatMap(path)
         let source: BackupSource?
-        switch exactlyOne(of: ["dump", "pitr", "sqlite"], in: backup) {
-        case "sqlite":
+        switch exactlyOne(of: ["dump", "pitr", "sqlite", "export"], in: backup) {
+        case let kind? where kind == "sqlite" || kind == "export":
             recoversToATarget = false
             for key in ["format", "jobs"] {
                 if let misplaced = backup[key] {
-                    report("'\(key)' applies to 'dump' backups, but this backup is a SQLite file", at: misplaced.entryLocation)
+                    report("'\(key)' applies to 'dump' backups, but this backup is a SQLite store's", at: misplaced.entryLocation)
                 }
             }
-            source = readSQLiteBackup(backup).map(BackupSource.sqlite)
+            source = kind == "sqlite" ? readSQLiteBackup(backup).map(BackupSource.sqlite) : readExportBackup(backup).map(BackupSource.export)
         case "dump":
             recoversToATarget = false
             source = readDump(backup).map(BackupSource.dump)
@@ -53,8 +53,21 @@ extension ScenarioReader {
         return dump
     }
 
-    private func readSQLiteBackup(_ backup: ScenarioMapping) -> SQLiteBackupSpec? {
-        guard let filePath = backup["sqlite"].flatMap(path) else { return nil }
+    /// `export: { archive: PATH, import: [argv…] }`, with the file keys beside it as for `sqlite`.
+    private func readExportBackup(_ backup: ScenarioMapping) -> ExportBackupSpec? {
+        guard let exportValue = backup["export"], let export = mapping(exportValue, allowed: ["archive", "import"]) else { return nil }
+        let archive = required("archive", in: export).flatMap(path)
+        let importCommand = required("import", in: export).flatMap { stringList($0) }
+        if let importCommand, let value = export["import"], !importCommand.contains(where: { $0.contains("{{archive}}") }) {
+            report("backup.export.import never names the archive: write {{archive}} where the app's import takes it "
+                   + "(e.g. [storeit-server, import, \"{{archive}}\", --mode, replace])", at: value.problemLocation)
+        }
+        guard let archive, let importCommand, let file = readSQLiteBackup(backup, path: archive) else { return nil }
+        return ExportBackupSpec(archive: file, importCommand: importCommand)
+    }
+
+    private func readSQLiteBackup(_ backup: ScenarioMapping, path filePath: String? = nil) -> SQLiteBackupSpec? {
+        guard let filePath = filePath ?? backup["sqlite"].flatMap(path) else { return nil }
         var spec = SQLiteBackupSpec(path: filePath)
         if let newestValue = backup["newest"], let newest = boolean(newestValue) {
             spec.newest = newest

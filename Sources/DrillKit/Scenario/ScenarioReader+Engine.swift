@@ -10,14 +10,17 @@ extension ScenarioReader {
     /// runs only what applies to SQLite, said where the operator wrote it.
     func checkEngineFits(environment: EnvironmentSpec, backup: BackupSpec, checks: [CheckSpec], upgrade: UpgradeSpec?,
                          at section: ScenarioValue, backupSection: ScenarioValue?) {
-        let sqliteBackup = if case .sqlite = backup.source { true } else { false }
+        let sqliteBackup = switch backup.source {
+        case .sqlite, .export: true
+        case .dump, .pitr: false
+        }
         switch (environment.database.engine, sqliteBackup) {
         case (.sqlite, false):
             report("environment.database.file makes this a SQLite store, but the backup is a PostgreSQL one: "
                    + "give backup.sqlite the store's file, or name the database with name and user", at: section.entryLocation)
             return
         case (.postgresql, true):
-            report("backup.sqlite is a SQLite file, so environment.database needs 'file' (where the app finds it, e.g. data/db/storeit.db) "
+            report("backup.sqlite and backup.export restore a SQLite store, so environment.database needs 'file' (where the app finds it, e.g. data/db/storeit.db) "
                    + "instead of name and user", at: (backupSection ?? section).entryLocation)
             return
         default:

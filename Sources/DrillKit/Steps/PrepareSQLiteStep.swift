@@ -7,16 +7,18 @@ struct PrepareSQLiteStep: DrillStep {
     let id = StepID.prepare
     let title = "Find, measure and inspect the backup"
     let spec: SQLiteBackupSpec
+    /// An export in the app's own format: no SQLite header to read, the app's import restores it.
+    var importCommand: [String]? = nil
 
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
         let path: String
         do {
-            path = try DumpLocator.locate(spec.path, newest: spec.newest, noun: "SQLite file")
+            path = try DumpLocator.locate(spec.path, newest: spec.newest, noun: importCommand == nil ? "SQLite file" : "export archive")
         } catch {
             throw StepFailure(finding: RestoreFindings.dumpMissing("\(error)"))
         }
         var identity = BackupIdentity(path: path)
-        identity.format = "sqlite"
+        identity.format = importCommand == nil ? "sqlite" : "sqlite-export"
         record.backup = identity
 
         let size = BackupFacts.size(of: path)
@@ -46,6 +48,15 @@ struct PrepareSQLiteStep: DrillStep {
                 + (manifest.dump != nil ? ", recorded this file's sha256" : ""))
         }
         record.backup = identity
+
+        if let importCommand {
+            (identity.createdAt, identity.createdAtSource) = Self.creationTime(manifest: state.manifest, path: path)
+            state.dataCutoff = identity.createdAt.map { ($0, "the backup's time (\(identity.createdAtSource ?? "?"))") }
+            record.backup = identity
+            state.backup = .export(PreparedSQLite(path: path, sha256: hash, sizeBytes: size), importCommand: importCommand)
+            evidence.append("export archive \(path), \(SizeText.format(size)), sha256 \(hash): the app's own import restores it")
+            return StepResult("export archive, \(SizeText.format(size))" + (spec.sha256File != nil ? ", sha256 verified" : ""), evidence)
+        }
 
         let header: SQLiteFileHeader?
         do {

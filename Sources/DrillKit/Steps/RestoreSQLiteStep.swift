@@ -10,12 +10,21 @@ struct RestoreSQLiteStep: DrillStep {
     static let quotedProblems = 20
 
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async throws -> StepResult {
-        guard case .sqlite(let backup)? = state.backup, let destination = drill.target.restoredFile else {
-            throw StepFailure(.error, "nothing to restore")
+        let backup: PreparedSQLite
+        var importCommand: [String]?
+        switch state.backup {
+        case .sqlite(let file)?: backup = file
+        case .export(let archive, let command)?: (backup, importCommand) = (archive, command)
+        default: throw StepFailure(.error, "nothing to restore")
         }
+        guard let destination = drill.target.restoredFile else { throw StepFailure(.error, "no throwaway folder to restore into") }
         var evidence: [String] = []
-        try Self.copy(backup.path, to: destination)
-        evidence.append("copied \(backup.path) to \(destination) (0600)")
+        if let importCommand {
+            evidence += try await Self.importArchive(backup, with: importCommand, into: destination, drill)
+        } else {
+            try Self.copy(backup.path, to: destination)
+            evidence.append("copied \(backup.path) to \(destination) (0600)")
+        }
         if let wal = backup.wal {
             try Self.copy(wal.path, to: destination + "-wal")
             evidence.append("copied its -wal beside it: SQLite applies the committed frames as it opens the copy")
@@ -54,8 +63,42 @@ struct RestoreSQLiteStep: DrillStep {
         state.connection = connection
         evidence.append("integrity_check: ok; foreign_key_check: no row points at nothing; \(tables) table\(tables == 1 ? "" : "s")")
         let applied = backup.wal?.header.map { ", \($0.committedFrames) WAL frame\($0.committedFrames == 1 ? "" : "s") applied" } ?? ""
-        return StepResult("SQLite \(version) opened the copy\(applied): integrity_check ok, foreign keys hold, "
+        let what = importCommand == nil ? "the copy" : "what the app's import made"
+        return StepResult("SQLite \(version) opened \(what)\(applied): integrity_check ok, foreign keys hold, "
                           + "\(tables) table\(tables == 1 ? "" : "s")", evidence)
+    }
+
+    /// The archive copied into the throwaway's folder (the app's import reads the copy, never
+    /// the original), then the app's import run on it, as StoreIT's guide restores an export.
+    static func importArchive(_ archive: PreparedSQLite, with arguments: [String], into destination: String,
+                              _ drill: DrillContext) async throws -> [String] {
+        guard let folder = drill.target.privateDirectory else { throw StepFailure(.error, "no throwaway folder to import into") }
+        let copy = folder + "/import/" + (archive.path as NSString).lastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder + "/import", withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StepFailure(.error, "could not prepare \(folder)/import: \(error.localizedDescription)")
+        }
+        try Self.copy(archive.path, to: copy)
+        let command = try drill.target.checkCommand(arguments.map { $0.replacingOccurrences(of: "{{archive}}", with: copy) }, service: nil)
+        let output: CommandOutput
+        do {
+            output = try await CommandRunner.run(command)
+        } catch {
+            throw StepFailure(.error, "the import command could not start: \(drill.secrets.redact("\(error)"))")
+        }
+        let lines = (output.standardOutput + output.standardError).split(separator: "\n").map(String.init)
+        guard output.succeeded else {
+            throw StepFailure(finding: RestoreFindings.exportImportFailed(output.statusDescription,
+                                                                          detail: drill.secrets.redact(lines.suffix(12).joined(separator: "\n"))))
+        }
+        guard FileManager.default.fileExists(atPath: destination) else {
+            throw StepFailure(finding: RestoreFindings.exportImportFailed(output.statusDescription + ", but wrote no database at \(destination)",
+                                                                          detail: drill.secrets.redact(lines.suffix(12).joined(separator: "\n"))))
+        }
+        return ["copied \(archive.path) to \(copy) (0600)", "import: \(drill.secrets.redact(command.displayLine)) (\(output.statusDescription))"]
+            + lines.suffix(3).map { "import said: " + drill.secrets.redact($0) }
     }
 
     static func copy(_ source: String, to destination: String) throws {

@@ -24,6 +24,9 @@ struct RollbackRehearsal: Sendable {
         switch forward.scenario.backup.source {
         case .dump(let dump): steps += [PrepareDumpStep(spec: dump), TargetStep(title: target.creationTitle), RestoreDumpStep()]
         case .sqlite(let file): steps += [PrepareSQLiteStep(spec: file), TargetStep(title: target.creationTitle), RestoreSQLiteStep()]
+        case .export(let export):
+            steps += [PrepareSQLiteStep(spec: export.file, importCommand: export.importCommand), TargetStep(title: target.creationTitle),
+                      RestoreSQLiteStep()]
         case .pitr: break
         }
         if let key = forward.scenario.masterKey { steps.append(MasterKeyStep(spec: key)) }

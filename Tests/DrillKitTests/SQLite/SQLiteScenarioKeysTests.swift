@@ -51,9 +51,9 @@ import Testing
         let dumpIntoFile = Self.scenario.replacingOccurrences(of: "  sqlite: backups/storeit-*.db\n  newest: true\n", with: "  dump: backups/shop.dump\n")
         #expect(messages(dumpIntoFile).contains { $0.contains("environment.database.file makes this a SQLite store, but the backup is a PostgreSQL one") })
         let fileIntoCluster = Self.scenario.replacingOccurrences(of: "database: { file: data/db/storeit.db }", with: "database: { name: shop, user: shop }")
-        #expect(messages(fileIntoCluster).contains { $0.contains("backup.sqlite is a SQLite file, so environment.database needs 'file'") })
+        #expect(messages(fileIntoCluster).contains { $0.contains("backup.sqlite and backup.export restore a SQLite store, so environment.database needs 'file'") })
         let format = Self.scenario.replacingOccurrences(of: "  newest: true\n", with: "  newest: true\n  format: custom\n")
-        #expect(messages(format).contains { $0.contains("'format' applies to 'dump' backups, but this backup is a SQLite file") })
+        #expect(messages(format).contains { $0.contains("'format' applies to 'dump' backups, but this backup is a SQLite store's") })
     }
 
     @Test func checksThatReadPostgreSQLsCatalogAreRefusedOnSQLite() {
@@ -82,5 +82,20 @@ import Testing
             .replacingOccurrences(of: "database: { file: data/db/storeit.db }", with: "database: { name: shop, user: shop }")
             .replacingOccurrences(of: "  sqlite: backups/storeit-*.db\n  newest: true\n", with: "  dump: backups/shop.dump\n")
         #expect(messages(postgresGate).contains { $0.contains("upgrade.rollback: pre_upgrade puts a SQLite store's .pre-upgrade copy back") })
+    }
+
+    @Test func anExportIsReadWithTheAppsImportWhichMustNameTheArchive() throws {
+        let yaml = Self.scenario.replacingOccurrences(of: "  sqlite: backups/storeit-*.db\n  newest: true\n",
+                                                      with: "  export:\n    archive: backups/pre-upgrade.storeit\n    import: [storeit-server, import, \"{{archive}}\", --mode, replace]\n")
+        let scenario = try ScenarioFixtures.load(yaml: yaml)
+        guard case .export(let export) = scenario.backup.source else {
+            Issue.record("expected an export")
+            return
+        }
+        #expect(export.file.path.hasSuffix("/backups/pre-upgrade.storeit"))
+        #expect(export.importCommand == ["storeit-server", "import", "{{archive}}", "--mode", "replace"])
+        #expect(export.file.sha256File?.hasSuffix("/backups/storeit.db.sha256") == true)
+        let unnamed = yaml.replacingOccurrences(of: "\"{{archive}}\", ", with: "")
+        #expect(messages(unnamed).contains { $0.contains("backup.export.import never names the archive: write {{archive}}") })
     }
 }

@@ -36,7 +36,10 @@ final class LocalDrillTarget: DrillTarget {
     /// This host's programs restore here, so a dump is listed with them now.
     func prepare(_ backup: inout PreparedBackup, _ record: inout DrillRecord) async throws {
         // A SQLite store needs no server: SQLite itself is linked into the harness.
-        if case .sqlite = backup { return }
+        switch backup {
+        case .sqlite, .export: return
+        case .dump, .recovery: break
+        }
         let binaries = try locateBinaries()
         created.withLock { $0.binaries = binaries }
         guard case .dump(var dump) = backup else { return }
@@ -60,7 +63,7 @@ final class LocalDrillTarget: DrillTarget {
     // MARK: The throwaway database
 
     func create(for backup: PreparedBackup, _ record: inout DrillRecord) async throws -> TargetCreation {
-        if case .sqlite = backup, let file = scenario.environment.database.file {
+        if let file = scenario.environment.database.file {
             let store = try LocalStoreFolder.create(runId: runId, scenario: scenario.name, databaseFile: file)
             created.withLock { $0.store = store }
             return TargetCreation(result: StepResult("folder \(store.directory); the store's file goes to app/\(file)", [
