@@ -36,6 +36,16 @@ import Testing
         #expect(record.teardown?.leftovers == [])
     }
 
+    @Test func aBackupWrittenByVacuumIntoRestores() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        try await SQLiteShop.makeProduction(at: scratch.file("storeit.db"), wal: true)
+        try await SQLiteShop.change(scratch.file("storeit.db"), "VACUUM INTO '\(scratch.file("vacuumed.db"))';")
+        let record = await drill(scratch.file("vacuumed.db"))
+        #expect(record.verdict == .pass, "\(record.outline)")
+        #expect(record.checks.first?.message == "row counts match the scenario: orders 2000, customers 200")
+    }
+
     @Test func aFileCopiedWithItsWALKeepsTheCommitsTheWALHolds() async throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
