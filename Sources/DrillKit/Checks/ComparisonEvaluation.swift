@@ -35,6 +35,8 @@ extension Comparison {
         if quoted { return .text }
         if Self.number(actual) != nil, Self.number(operand) != nil { return .numeric }
         if Self.boolean(actual) != nil, Self.boolean(operand) != nil { return .boolean }
+        // SQLite has no boolean type: a comparison answers 1 or 0, which `= true` means.
+        if actual == "1" || actual == "0", Self.boolean(operand) != nil { return .boolean }
         return .text
     }
 
@@ -46,7 +48,8 @@ extension Comparison {
             guard let left = Self.number(actual), let right = Self.number(operand) else { return false }
             return op.holds(left, right)
         case .boolean:
-            guard let left = Self.boolean(actual), let right = Self.boolean(operand) else { return false }
+            guard let left = Self.boolean(actual) ?? (actual == "1" ? true : actual == "0" ? false : nil),
+                  let right = Self.boolean(operand) else { return false }
             return op.holds(left ? 1 : 0, right ? 1 : 0)
         case .text:
             return op.holds(actual, operand)

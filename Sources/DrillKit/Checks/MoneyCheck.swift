@@ -323,7 +323,7 @@ public struct MoneyCheck: DrillCheck {
         let subject = currency == "*" ? "\(column) total" : "\(column) total (\(shownCurrency))"
         // A sum that is not whole (a column in dollars, a REAL) is compared as the manifest
         // recorded it, rounded: the column's type is the failure, not a difference of totals.
-        let ok = actual.flatMap { Int64($0) ?? Double($0).flatMap { Int64(exactly: $0.rounded()) } } == expected
+        let ok = actual.flatMap(MoneyTotals.wholeCents) == expected
         transcript.observe(subject, expected: expected.map(String.init) ?? "none",
                            actual: actual ?? "none", ok: ok)
         guard !ok else { return true }

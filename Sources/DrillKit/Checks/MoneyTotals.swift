@@ -25,4 +25,10 @@ enum MoneyTotals {
             ORDER BY 1
             """ + (limit.map { "\nLIMIT \($0)" } ?? "")
     }
+
+    /// A total as whole cents: exact when it is whole, else rounded, as a manifest records a
+    /// sum in dollars or of REALs (the money check fails such a column on its type).
+    static func wholeCents(_ total: String) -> Int64? {
+        Int64(total) ?? Double(total).flatMap { Int64(exactly: $0.rounded()) }
+    }
 }

@@ -109,7 +109,7 @@ public struct VolumeCheck: DrillCheck {
             }
         }
         // A float column sums to text like 1234.5: the volume is what it rounds to (the money check flags the type).
-        guard let text, let total = Int64(text) ?? Double(text).flatMap({ Int64(exactly: $0.rounded()) }) else {
+        guard let text, let total = MoneyTotals.wholeCents(text) else {
             transcript.cannotVerify("the total of \(column) (\(text ?? "none")) is not a whole number of cents that fits 64 bits")
             return nil
         }

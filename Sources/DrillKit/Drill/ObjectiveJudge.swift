@@ -52,10 +52,10 @@ enum ObjectiveJudge {
             let seconds = record.startedAt.timeIntervalSince(created)
             record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: seconds,
                                          verdict: seconds <= objectives.rpoSeconds ? .pass : .fail,
-                                         basis: "drill start minus the \(record.backup?.format == "sqlite" ? "backup" : "dump")'s creation time (\(record.backup?.createdAtSource ?? "?"))")
+                                         basis: "drill start minus the \(record.backup?.format?.hasPrefix("sqlite") == true ? "backup" : "dump")'s creation time (\(record.backup?.createdAtSource ?? "?"))")
         } else {
             record.rpo = ObjectiveRecord(name: "RPO", targetSeconds: objectives.rpoSeconds, measuredSeconds: nil, verdict: .skipped,
-                                         basis: "not measured: the \(record.backup?.format == "sqlite" ? "backup" : "dump")'s creation time is unknown")
+                                         basis: "not measured: the \(record.backup?.format?.hasPrefix("sqlite") == true ? "backup" : "dump")'s creation time is unknown")
         }
         if let problem, var rpo = record.rpo, rpo.measuredSeconds != nil {
             rpo.verdict = .fail

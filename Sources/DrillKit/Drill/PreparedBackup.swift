@@ -15,6 +15,9 @@ struct PreparedSQLite: Sendable {
     /// nil for an empty file.
     var header: SQLiteFileHeader?
     var wal: PreparedWAL?
+    /// A rollback journal copied with the file (a write was under way): SQLite rolls the
+    /// half-written transaction back as it opens the copy, as it would on production.
+    var journal: String?
 }
 
 struct PreparedWAL: Sendable {

@@ -42,7 +42,8 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     public let path: String
 
     public enum Mode: Sendable {
-        /// Production's file: never written, not even its `-wal` or `-shm` (`mode=ro`).
+        /// Production's file: never written. (SQLite may still create the `-wal` and `-shm`
+        /// beside a WAL-mode file that has none: `SQLiteManifestTaker` hands them to the file's owner.)
         case readOnly
         /// The throwaway's own copy.
         case readWrite
@@ -123,6 +124,10 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         let partial = path + ".partial-" + RandomToken.hex(bytes: 4)
         defer { try? FileManager.default.removeItem(atPath: partial) }
         let destination = try Self.openNow(partial, mode: .create)
+        defer {
+            destination.close()
+            for side in ["-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial + side) }
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             queue.async {
                 guard let backup = sqlite3_backup_init(destination.handle, "main", self.handle, "main") else {
@@ -154,7 +159,54 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         queue.sync { _ = sqlite3_close_v2(self.handle) }
     }
 
-    deinit { close() }
+    /// No reference is left, so no call can be queued: close without the queue (a last
+    /// reference dropped by a block on that queue would otherwise wait on itself).
+    deinit {
+        if !closed { sqlite3_close_v2(handle) }
+    }
+
+    /// A value as text: the whole of it (a NUL inside included), a BLOB as PostgreSQL prints a
+    /// bytea (`\x0a1b`), so two different values never read alike.
+    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL:
+            return nil
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(statement, column))
+            guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return "\\x" }
+            let buffer = UnsafeRawBufferPointer(start: bytes, count: count)
+            return "\\x" + buffer.map { String(format: "%02x", $0) }.joined()
+        default:
+            guard let text = sqlite3_column_text(statement, column) else { return nil }
+            let count = Int(sqlite3_column_bytes(statement, column))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+    }
+
+    /// What may follow a statement: spaces, `;`, `-- …` and `/* … */`.
+    static func isOnlyCommentsOrSpace(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let first = rest.first {
+            if first.isWhitespace || first == ";" {
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("--") {
+                rest = rest.drop { $0 != "\n" }
+            } else if rest.hasPrefix("/*") {
+                guard let end = rest.range(of: "*/") else { return true }
+                rest = rest[end.upperBound...]
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A statement on a closed connection would use a freed handle.
+    private var isClosed: Bool {
+        closeLock.lock()
+        defer { closeLock.unlock() }
+        return closed
+    }
 
     private func error(_ status: Int32) -> SQLiteError {
         SQLiteError(code: sqlite3_extended_errcode(handle) != 0 ? sqlite3_extended_errcode(handle) : status,
@@ -162,11 +214,21 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
     }
 
     private func run(_ sql: String, _ parameters: [String?]) throws -> QueryResult {
+        guard !isClosed else { throw SQLiteError(code: SQLITE_MISUSE, message: "the connection to \(path) is closed") }
         var statement: OpaquePointer?
-        let prepared = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        let (prepared, rest) = sql.withCString { text -> (Int32, String) in
+            var tail: UnsafePointer<CChar>?
+            let status = sqlite3_prepare_v2(handle, text, -1, &statement, &tail)
+            return (status, tail.map { String(cString: $0) } ?? "")
+        }
         guard prepared == SQLITE_OK else { throw error(prepared) }
         guard let statement else { return QueryResult(columns: [], rows: []) }
         defer { sqlite3_finalize(statement) }
+        // libpq refuses several statements with parameters; SQLite would run the first alone and
+        // say nothing, and a check would judge whatever it returned.
+        guard Self.isOnlyCommentsOrSpace(rest) else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "one statement per query: more follows the first (\(rest.trimmingCharacters(in: .whitespacesAndNewlines).prefix(40))…)")
+        }
 
         let expected = Int(sqlite3_bind_parameter_count(statement))
         guard expected <= parameters.count else {
@@ -198,11 +260,7 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw error(step) }
-            rows.append((0..<columnCount).map { column in
-                guard sqlite3_column_type(statement, column) != SQLITE_NULL,
-                      let text = sqlite3_column_text(statement, column) else { return nil }
-                return String(cString: text)
-            })
+            rows.append((0..<columnCount).map { column in Self.text(statement, column) })
         }
         return QueryResult(columns: columns, rows: rows)
     }

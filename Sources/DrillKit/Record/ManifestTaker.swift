@@ -161,14 +161,19 @@ public struct ManifestTaker: Sendable {
         var totals: [String: Int64] = [:]
         for row in try await db.query(sql).rows {
             // A float column sums to text like 1234.5; record what it rounds to, the money check flags the type.
-            totals[row[0] ?? "NULL"] = row[1].flatMap { Int64($0) ?? Double($0).flatMap { Int64(exactly: $0.rounded()) } }
+            totals[row[0] ?? "NULL"] = row[1].flatMap(MoneyTotals.wholeCents)
         }
         return totals
     }
 
     static func latestNumbers(_ db: any DatabaseConnection, _ spec: InvoiceSequenceCheckSpec) async throws -> [String: Int64] {
         let engine = db.engine
-        let number = engine.bigint("(\(spec.column.sqlIdentifier))")
+        // SQLite's CAST reads `12abc` as 12 where PostgreSQL's refuses it: only a whole number
+        // from 1, as the invoice check counts one, is a latest number there.
+        let written = engine.text(spec.column.sqlIdentifier)
+        let number = engine == .sqlite
+            ? "CASE WHEN \(InvoiceSequenceCheck.wholeNumberFromOne(written, .sqlite)) THEN \(engine.bigint(written)) END"
+            : engine.bigint("(\(spec.column.sqlIdentifier))")
         let sql = spec.series.map { "SELECT \(engine.text($0.sqlIdentifier)), \(engine.text("max(\(number))")) FROM \(spec.table.sqlQualifiedIdentifier) GROUP BY 1" }
             ?? "SELECT '', \(engine.text("max(\(number))")) FROM \(spec.table.sqlQualifiedIdentifier)"
         var latest: [String: Int64] = [:]

@@ -40,21 +40,59 @@ public struct SQLiteManifestTaker: Sendable {
             // Opening a missing path would create an empty database; production is never created here.
             throw Failure(description: "the SQLite file \(file) does not exist")
         }
+        for written in [backupTo, dumpPath].compactMap({ $0 }) where Self.isProduction(written, file) {
+            throw Failure(description: "\(written) is production's own file (or one SQLite keeps beside it): the backup must go elsewhere")
+        }
+        let sidecars = Self.sidecars(of: file).filter { !FileManager.default.fileExists(atPath: $0) }
         let db = try await SQLiteConnection.open(file, mode: .readOnly)
-        defer { db.close() }
+        defer {
+            db.close()
+            Self.handOver(sidecars, toOwnerOf: file)
+        }
         // A read transaction starts at the first read; from then on this connection sees one snapshot.
         try await db.query("BEGIN")
+        var manifest: Manifest
+        var commands: [String: (command: Command, timeoutSeconds: Double)] = [:]
         do {
-            let manifest = try await read(db, onOutput: onOutput)
+            (manifest, commands) = try await read(db, onOutput: onOutput)
             try await db.query("COMMIT")
-            return manifest
         } catch {
             _ = try? await db.query("ROLLBACK")
             throw error
         }
+        // After the transaction: in rollback-journal mode it holds a lock every writer waits on,
+        // and another process cannot share its snapshot anyway.
+        if !commands.isEmpty { manifest.commandOutputs = try await ManifestTaker.recordOutputs(commands) }
+        return manifest
     }
 
-    private func read(_ db: SQLiteConnection, onOutput: (@Sendable (String) -> Void)?) async throws -> Manifest {
+    /// The files SQLite keeps beside a database.
+    static func sidecars(of file: String) -> [String] {
+        ["-wal", "-shm", "-journal"].map { file + $0 }
+    }
+
+    /// Whether `path` is production's file, one beside it, or the same file by another name.
+    static func isProduction(_ path: String, _ file: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).standardizedFileURL.path
+        let production = URL(fileURLWithPath: file).standardizedFileURL.path
+        if ([production] + sidecars(of: production)).contains(resolved) { return true }
+        var mine = stat(), theirs = stat()
+        guard stat(path, &mine) == 0, stat(file, &theirs) == 0 else { return false }
+        return mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino
+    }
+
+    /// A read-only open of a WAL-mode file with no `-wal`/`-shm` beside it makes them; made by
+    /// root, the app's own user could no longer open its store. They go to the file's owner.
+    static func handOver(_ created: [String], toOwnerOf file: String) {
+        var owner = stat()
+        guard stat(file, &owner) == 0 else { return }
+        for path in created where FileManager.default.fileExists(atPath: path) {
+            _ = chown(path, owner.st_uid, owner.st_gid)
+        }
+    }
+
+    private func read(_ db: SQLiteConnection, onOutput: (@Sendable (String) -> Void)?) async throws
+        -> (Manifest, [String: (command: Command, timeoutSeconds: Double)]) {
         let version = try await db.query(DatabaseEngine.sqlite.versionQuery).scalar ?? "?"
         var manifest = Manifest(takenAt: Date(), database: (file as NSString).lastPathComponent, serverVersion: version)
         manifest.engine = .sqlite
@@ -93,8 +131,7 @@ public struct SQLiteManifestTaker: Sendable {
             }
             manifest.dump = try Self.fingerprint(dumpPath)
         }
-        if !commands.isEmpty { manifest.commandOutputs = try await ManifestTaker.recordOutputs(commands) }
-        return manifest
+        return (manifest, commands)
     }
 
     /// Every table's exact count, in one statement.

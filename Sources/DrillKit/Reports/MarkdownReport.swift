@@ -239,7 +239,7 @@ public enum MarkdownReport {
             ["TOC entries", backup.tocEntries.map { String($0) } ?? notRecorded],
             ["Manifest", manifest],
             ["Restored schema", record.schema.map { "\($0.counts), fingerprint \(MarkdownText.code(String($0.sha256.prefix(16))))" } ?? notRecorded],
-        ].filter { backup.format != "sqlite" || !dumpRows.contains($0[0]) }
+        ].filter { backup.format?.hasPrefix("sqlite") != true || !dumpRows.contains($0[0]) }
         return "## Backup\n\n" + MarkdownText.table(header: ["Field", "Value"], rows: rows)
     }
 

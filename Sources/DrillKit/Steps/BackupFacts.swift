@@ -13,6 +13,24 @@ enum BackupFacts {
         return names.reduce(0) { $0 + size(of: path + "/" + $1) }
     }
 
+    /// The backup's SHA-256 against its `sha256_file`: the status the record shows, or the finding.
+    static func compare(_ hash: String, with checksumFile: String?, identity: inout BackupIdentity,
+                        record: inout DrillRecord) throws -> String {
+        guard let checksumFile else { return "computed (no sha256_file to compare with)" }
+        let expected: String
+        do {
+            expected = try FileDigest.expectedHash(fromChecksumFile: checksumFile)
+        } catch {
+            throw StepFailure(.error, "cannot read sha256_file \(checksumFile): \(error.localizedDescription)")
+        }
+        guard expected == hash else {
+            identity.sha256Status = "MISMATCH with \(checksumFile)"
+            record.backup = identity
+            throw StepFailure(finding: RestoreFindings.checksumMismatch(expected: expected, actual: hash, source: checksumFile))
+        }
+        return "matches \(checksumFile)"
+    }
+
     /// What production reported when the backup was taken (`restore-drill manifest`).
     static func readManifest(_ path: String) throws -> Manifest {
         do {

@@ -28,22 +28,7 @@ struct PrepareDumpStep: DrillStep {
         let (hash, _) = try FileDigest.sha256(path: path)
         try Task.checkCancellation()
         identity.sha256 = hash
-        if let checksumFile = spec.sha256File {
-            let expected: String
-            do {
-                expected = try FileDigest.expectedHash(fromChecksumFile: checksumFile)
-            } catch {
-                throw StepFailure(.error, "cannot read sha256_file \(checksumFile): \(error.localizedDescription)")
-            }
-            guard expected == hash else {
-                identity.sha256Status = "MISMATCH with \(checksumFile)"
-                record.backup = identity
-                throw StepFailure(finding: RestoreFindings.checksumMismatch(expected: expected, actual: hash, source: checksumFile))
-            }
-            identity.sha256Status = "matches \(checksumFile)"
-        } else {
-            identity.sha256Status = "computed (no sha256_file to compare with)"
-        }
+        identity.sha256Status = try BackupFacts.compare(hash, with: spec.sha256File, identity: &identity, record: &record)
         record.backup = identity
 
         if let manifestPath = drill.scenario.backup.manifest {

@@ -30,7 +30,7 @@ struct PrepareSQLiteStep: DrillStep {
         let (hash, _) = try FileDigest.sha256(path: path)
         try Task.checkCancellation()
         identity.sha256 = hash
-        identity.sha256Status = try Self.compare(hash, with: spec.sha256File, identity: &identity, record: &record)
+        identity.sha256Status = try BackupFacts.compare(hash, with: spec.sha256File, identity: &identity, record: &record)
         record.backup = identity
 
         var evidence: [String] = []
@@ -69,10 +69,16 @@ struct PrepareSQLiteStep: DrillStep {
         }
         identity.sourceServerVersion = "SQLite \(header.writtenBy)"
         let wal = try Self.prepareWAL(beside: path, header: header)
+        if let wal, let committed = wal.header?.committedFrames, committed > 0, state.manifest?.dump != nil {
+            throw StepFailure(finding: RestoreFindings.sqliteForeignWAL(
+                "the manifest binds \(path) alone by its sha256, and \(wal.path) beside it holds \(committed) committed "
+                + "frame\(committed == 1 ? "" : "s") that would change it after the manifest was taken"))
+        }
+        let journal = BackupFacts.size(of: path + "-journal") > 0 ? path + "-journal" : nil
         (identity.createdAt, identity.createdAtSource) = Self.creationTime(manifest: state.manifest, path: path)
         state.dataCutoff = identity.createdAt.map { ($0, "the backup's time (\(identity.createdAtSource ?? "?"))") }
         record.backup = identity
-        state.backup = .sqlite(PreparedSQLite(path: path, sha256: hash, sizeBytes: size, header: header, wal: wal))
+        state.backup = .sqlite(PreparedSQLite(path: path, sha256: hash, sizeBytes: size, header: header, wal: wal, journal: journal))
 
         evidence.append("SQLite file \(path)")
         evidence.append("\(SizeText.format(size)), sha256 \(hash); page size \(header.pageSize), "
@@ -82,29 +88,15 @@ struct PrepareSQLiteStep: DrillStep {
             evidence.append("-wal beside it: \(wal.path), \(SizeText.format(wal.sizeBytes)), sha256 \(wal.sha256), "
                             + (wal.header.map { "\($0.committedFrames) committed frame\($0.committedFrames == 1 ? "" : "s") of \($0.frames)" } ?? "no WAL header"))
         }
+        if let journal {
+            evidence.append("a rollback journal beside it (\(journal)): a write was under way as the file was copied; "
+                            + "SQLite rolls it back as it opens the copy")
+        }
         if let created = identity.createdAt {
             evidence.append("taken at \(ISO8601.string(from: created, fractional: false)) (\(identity.createdAtSource ?? "?"))")
         }
         return StepResult("SQLite file, \(SizeText.format(size))" + (wal != nil ? " with its -wal" : "")
                           + ", written by SQLite \(header.writtenBy)" + (spec.sha256File != nil ? ", sha256 verified" : ""), evidence)
-    }
-
-    /// The `sha256_file` comparison, as the dump's.
-    static func compare(_ hash: String, with checksumFile: String?, identity: inout BackupIdentity,
-                        record: inout DrillRecord) throws -> String {
-        guard let checksumFile else { return "computed (no sha256_file to compare with)" }
-        let expected: String
-        do {
-            expected = try FileDigest.expectedHash(fromChecksumFile: checksumFile)
-        } catch {
-            throw StepFailure(.error, "cannot read sha256_file \(checksumFile): \(error.localizedDescription)")
-        }
-        guard expected == hash else {
-            identity.sha256Status = "MISMATCH with \(checksumFile)"
-            record.backup = identity
-            throw StepFailure(finding: RestoreFindings.checksumMismatch(expected: expected, actual: hash, source: checksumFile))
-        }
-        return "matches \(checksumFile)"
     }
 
     /// A `-wal` beside the file is part of the copy; one that cannot be part of it (another

@@ -22,12 +22,16 @@ struct RestoreSQLiteStep: DrillStep {
         if let importCommand {
             evidence += try await Self.importArchive(backup, with: importCommand, into: destination, drill)
         } else {
-            try Self.copy(backup.path, to: destination)
-            evidence.append("copied \(backup.path) to \(destination) (0600)")
+            try Self.copy(backup.path, to: destination, expecting: backup.sha256)
+            evidence.append("copied \(backup.path) to \(destination) (0600), the same sha256 as measured")
         }
         if let wal = backup.wal {
-            try Self.copy(wal.path, to: destination + "-wal")
+            try Self.copy(wal.path, to: destination + "-wal", expecting: wal.sha256)
             evidence.append("copied its -wal beside it: SQLite applies the committed frames as it opens the copy")
+        }
+        if let journal = backup.journal {
+            try Self.copy(journal, to: destination + "-journal")
+            evidence.append("copied its rollback journal beside it: SQLite rolls the half-written transaction back as it opens the copy")
         }
         try Task.checkCancellation()
 
@@ -60,7 +64,9 @@ struct RestoreSQLiteStep: DrillStep {
             connection.close()
             throw StepFailure(finding: RestoreFindings.sqliteForeignKeys(orphans.total, detail: orphans.rows.joined(separator: "\n")))
         }
-        state.connection = connection
+        // Every later reader opens the file itself; one left open here would hold it while the
+        // app, the upgrade and the way back rename and replace it.
+        connection.close()
         evidence.append("integrity_check: ok; foreign_key_check: no row points at nothing; \(tables) table\(tables == 1 ? "" : "s")")
         let applied = backup.wal?.header.map { ", \($0.committedFrames) WAL frame\($0.committedFrames == 1 ? "" : "s") applied" } ?? ""
         let what = importCommand == nil ? "the copy" : "what the app's import made"
@@ -101,13 +107,19 @@ struct RestoreSQLiteStep: DrillStep {
             + lines.suffix(3).map { "import said: " + drill.secrets.redact($0) }
     }
 
-    static func copy(_ source: String, to destination: String) throws {
+    /// `expecting`: the SHA-256 the prepare step measured; a copy of other bytes (a file that
+    /// something still writes) is not the backup that was checked.
+    static func copy(_ source: String, to destination: String, expecting hash: String? = nil) throws {
         do {
             if FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
             try FileManager.default.copyItem(atPath: source, toPath: destination)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination)
         } catch {
             throw StepFailure(.error, "could not copy \(source) into the throwaway: \(error.localizedDescription)")
+        }
+        if let hash, let copied = try? FileDigest.sha256(path: destination).0, copied != hash {
+            throw StepFailure(.fail, "\(source) changed between its measurement and its copy (sha256 \(hash.prefix(16))… then "
+                              + "\(copied.prefix(16))…): something still writes it. Drill a backup nothing writes (sqlite3 .backup, VACUUM INTO)")
         }
     }
 

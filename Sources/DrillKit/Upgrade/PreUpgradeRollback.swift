@@ -86,6 +86,11 @@ struct PreUpgradeRollback: ForwardTargetRollback {
         let kept = PreUpgradeFile.hash(copy)
         let short = String(expected.prefix(16))
         if current == expected {
+            // The bytes alone are not the store: a -wal or journal beside them is applied as it opens.
+            if let pending = PreUpgradeFile.pendingSidecar(of: file) {
+                throw StepFailure(.fail, "\(name) is byte-identical to the pre-upgrade file, but \((pending as NSString).lastPathComponent) "
+                                  + "beside it (\(SizeText.format(BackupFacts.size(of: pending)))) would change it as SQLite opens it")
+            }
             var evidence = ["\(name): sha256 \(expected), the pre-upgrade file's"]
             if let kept { evidence.append("\(name)\(PreUpgradeFile.suffix) is there too (sha256 \(kept.prefix(16))…)") }
             return StepResult("\(name) is byte-identical to the pre-upgrade file (sha256 \(short)…): the app put it back itself", evidence)

@@ -132,4 +132,63 @@ import Testing
         let broken = try await withShop("DROP TABLE drill_canary;") { try await run(canary, on: $0, environment: ["CANARY": "canary-7f3e"]) }
         #expect(broken.verdict == .fail, "\(broken.message)")
     }
+
+    /// SQLite would run the first of several statements alone and say nothing; libpq refuses them.
+    @Test func aQueryOfSeveralStatementsIsRefusedAndRunsNone() async throws {
+        let (outcome, orders) = try await withShop { connection in
+            let outcome = try await run(.sql(SQLCheckSpec(name: "sneaky", query: "SELECT count(*) FROM orders; DELETE FROM orders",
+                                                          expect: try #require(Comparison(parsing: "> 0")))), on: connection)
+            return (outcome, try await connection.query("SELECT count(*) FROM orders").scalar)
+        }
+        #expect(outcome.verdict == .error && outcome.message.contains("one statement per query"), "\(outcome.message)")
+        #expect(orders == "2000")
+        // A trailing semicolon or comment is one statement still.
+        let single = try await withShop {
+            try await run(.sql(SQLCheckSpec(name: "orders", query: "SELECT count(*) FROM orders; -- all of them",
+                                            expect: try #require(Comparison(parsing: "= 2000")))), on: $0)
+        }
+        #expect(single.verdict == .pass, "\(single.message)")
+    }
+
+    /// SQLite answers a comparison with 1 or 0: `= true` and `!= false` mean what they say.
+    @Test func booleansCompareAsBooleans() async throws {
+        for (query, expect, verdict) in [("SELECT count(*) > 0 FROM orders", "= true", Verdict.pass),
+                                         ("SELECT count(*) > 0 FROM orders", "!= false", .pass),
+                                         ("SELECT count(*) = 0 FROM orders", "= true", .fail),
+                                         ("SELECT count(*) = 0 FROM orders", "!= false", .fail)] {
+            let outcome = try await withShop {
+                try await run(.sql(SQLCheckSpec(name: "b", query: query, expect: try #require(Comparison(parsing: expect)))), on: $0)
+            }
+            #expect(outcome.verdict == verdict, "\(query) \(expect): \(outcome.message)")
+        }
+    }
+
+    /// Two different values never read alike: a NUL inside a text, a BLOB as hex.
+    @Test func textsAndBlobsReadWhole() async throws {
+        let row = try await withShop {
+            try await $0.query("SELECT 'a' || char(0) || 'b', x'00ff10', x'', NULL").rows.first ?? []
+        }
+        #expect(row == ["a\u{0}b", "\\x00ff10", "\\x", nil])
+    }
+
+    /// AUTOINCREMENT in a comment, a default or a quoted name is not the keyword.
+    @Test func onlyTheKeywordMakesATableAutoincrement() {
+        #expect(SequencesCheck.autoincrementDeclared("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, x)"))
+        #expect(SequencesCheck.autoincrementDeclared("CREATE TABLE t (id integer primary key autoincrement)"))
+        #expect(!SequencesCheck.autoincrementDeclared("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT') -- AUTOINCREMENT"))
+        #expect(!SequencesCheck.autoincrementDeclared("CREATE TABLE [AUTOINCREMENT] (\"autoincrement\" INT /* AUTOINCREMENT */)"))
+        #expect(!SequencesCheck.autoincrementDeclared("CREATE TABLE t (no_autoincrement INTEGER)"))
+    }
+
+    @Test func aStoreWithoutAnyCounterTableSaysSo() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        try await SQLiteShop.makeProduction(at: scratch.file("plain.db"),
+                                            sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT'); INSERT INTO t (id) VALUES (1);")
+        let connection = try await SQLiteConnection.open(scratch.file("plain.db"), mode: .readWrite)
+        defer { connection.close() }
+        let outcome = try await run(.sequences(SequencesCheckSpec()), on: connection)
+        #expect(outcome.verdict == .pass)
+        #expect(outcome.message == "no table uses AUTOINCREMENT, so SQLite keeps no counter to fall behind")
+    }
 }

@@ -104,8 +104,34 @@ import Testing
         #expect(moved.standardError.contains("customers: 200 in the snapshot, 190 in the backup"), "\(moved.standardError)")
         #expect(!FileManager.default.fileExists(atPath: scratch.file("moved.manifest.json")))
 
+        // The backup never goes over production, by its name or another.
+        let before = try FileDigest.sha256(path: production).0
+        for target in [production, production + "-wal", scratch.file("./storeit.db")] {
+            let over = try await HarnessBinary.run(["manifest", "--sqlite", production, "--backup-to", target, "--out", scratch.file("over.json")])
+            #expect(!over.succeeded && over.standardError.contains("is production's own file"), "\(target): \(over.standardError)")
+        }
+        try FileManager.default.linkItem(atPath: production, toPath: scratch.file("hardlink.db"))
+        let linked = try await HarnessBinary.run(["manifest", "--sqlite", production, "--backup-to", scratch.file("hardlink.db"), "--out", scratch.file("over.json")])
+        #expect(!linked.succeeded && linked.standardError.contains("is production's own file"))
+        #expect(try FileDigest.sha256(path: production).0 == before)
+
         let missing = try await HarnessBinary.run(["manifest", "--sqlite", scratch.file("nope.db"), "--out", scratch.file("x.json")])
         #expect(!missing.succeeded && missing.standardError.contains("does not exist"))
         #expect(!FileManager.default.fileExists(atPath: scratch.file("nope.db")))
+    }
+
+    /// SQLite's CAST reads `12abc` as 12: the manifest's latest is a whole number from 1, as the check counts one.
+    @Test func theLatestInvoiceIgnoresWhatIsNotAWholeNumber() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let production = scratch.file("storeit.db")
+        try await SQLiteShop.makeProduction(at: production, sql: """
+            CREATE TABLE invoices (id INTEGER PRIMARY KEY, number TEXT);
+            INSERT INTO invoices (number) VALUES ('1'), ('2'), ('0003'), ('9999abc'), ('99.9'), ('INV-7');
+            """)
+        let spec = CheckSpec(index: 0, location: SourceLocation(line: 1, column: 1),
+                             kind: .invoiceSequence(InvoiceSequenceCheckSpec(table: "invoices", column: "number", latest: .manifest)))
+        let manifest = try await SQLiteManifestTaker(file: production, checks: [spec]).take()
+        #expect(manifest.invoiceLatest["invoices.number"] == ["": 3])
     }
 }

@@ -220,14 +220,14 @@ final class LocalDrillTarget: DrillTarget {
         if let service {
             throw StepFailure(.error, "a local drill has no service \(service): its commands run on this host")
         }
-        guard cluster != nil || store != nil, let executable = arguments.first else {
+        guard cluster != nil || store != nil, !arguments.isEmpty else {
             throw StepFailure(.error, "no restored database to run it against")
         }
-        let address = AppAddress(port: 0, databaseFile: store?.file)
+        // Only a SQLite store's file is filled in: a check's other text stays as written.
+        let filled = arguments.map { argument in store.map { argument.replacingOccurrences(of: "{{database_file}}", with: $0.file) } ?? argument }
         let environment = store != nil ? databaseEnvironment
             : cluster?.clientEnvironment(database: scenario.environment.database.name) ?? [:]
-        return Command(address.argument(executable), arguments.dropFirst().map { address.argument($0) },
-                       environment: scenario.withoutSecrets(environment), workingDirectory: scenario.folder)
+        return Command(filled[0], Array(filled.dropFirst()), environment: scenario.withoutSecrets(environment), workingDirectory: scenario.folder)
     }
 
     // MARK: Teardown
