@@ -31,6 +31,23 @@ enum BackupFacts {
         return "matches \(checksumFile)"
     }
 
+    /// The manifest read and bound to the backup by its SHA-256 (when it recorded one): a
+    /// manifest of another backup is refused before anything restores. Returns the evidence line.
+    static func bindManifest(_ path: String, to hash: String, noun: String, _ state: inout DrillState,
+                             _ identity: inout BackupIdentity, _ record: inout DrillRecord) throws -> String {
+        let manifest = try readManifest(path)
+        if let fingerprint = manifest.dump, fingerprint.sha256 != hash {
+            identity.sha256Status = (identity.sha256Status ?? "") + "; differs from the manifest's"
+            record.backup = identity
+            throw StepFailure(finding: RestoreFindings.manifestDumpMismatch(manifestHash: fingerprint.sha256, dumpHash: hash))
+        }
+        state.manifest = manifest
+        identity.manifestPath = path
+        identity.manifestTakenAt = manifest.takenAt
+        return "manifest taken at \(ISO8601.string(from: manifest.takenAt)) from \(manifest.serverDescription)"
+            + (manifest.dump != nil ? ", recorded this \(noun)'s sha256" : "")
+    }
+
     /// What production reported when the backup was taken (`restore-drill manifest`).
     static func readManifest(_ path: String) throws -> Manifest {
         do {

@@ -35,17 +35,7 @@ struct PrepareSQLiteStep: DrillStep {
 
         var evidence: [String] = []
         if let manifestPath = drill.scenario.backup.manifest {
-            let manifest = try BackupFacts.readManifest(manifestPath)
-            if let fingerprint = manifest.dump, fingerprint.sha256 != hash {
-                identity.sha256Status = (identity.sha256Status ?? "") + "; differs from the manifest's"
-                record.backup = identity
-                throw StepFailure(finding: RestoreFindings.manifestDumpMismatch(manifestHash: fingerprint.sha256, dumpHash: hash))
-            }
-            state.manifest = manifest
-            identity.manifestPath = manifestPath
-            identity.manifestTakenAt = manifest.takenAt
-            evidence.append("manifest taken at \(ISO8601.string(from: manifest.takenAt)) from \(manifest.serverDescription)"
-                + (manifest.dump != nil ? ", recorded this file's sha256" : ""))
+            evidence.append(try BackupFacts.bindManifest(manifestPath, to: hash, noun: "file", &state, &identity, &record))
         }
         record.backup = identity
 

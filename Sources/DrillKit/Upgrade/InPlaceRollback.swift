@@ -13,6 +13,25 @@ protocol ForwardTargetRollback: Sendable {
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord
 }
 
+extension ForwardTargetRollback {
+    /// The current version booted on the way back's result, with its probes, then its version
+    /// when the gate reads one: the parts every way back ends with.
+    static func bootCurrentVersion(_ app: AppSpec, _ spec: UpgradeSpec, title: String, _ drill: DrillContext,
+                                   _ state: inout DrillState, _ record: inout DrillRecord) async -> [StepRecord] {
+        let boot = await TimedStep.run(.app, title, drill.secrets) {
+            try await AppStep(spec: app).run(drill, &state, &record)
+        }
+        guard boot.verdict == .pass, let version = spec.version, let address = state.appAddress else { return [boot] }
+        return [boot, await TimedStep.run("rollback_version", "The current version reports itself", drill.secrets) {
+            let reported = try await UpgradeFiguresReader.version(version, at: address)
+            if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
+                throw StepFailure(.fail, problem)
+            }
+            return StepResult("version \(reported)")
+        }]
+    }
+}
+
 struct InPlaceRollback: ForwardTargetRollback {
     let spec: UpgradeSpec
     let app: AppSpec
@@ -45,19 +64,7 @@ struct InPlaceRollback: ForwardTargetRollback {
             // The old version is booted whatever the restore printed: whether it runs on the result
             // is what an operator needs to know next; and the result is read once it is up, as the
             // baseline was (an app that writes as it starts would otherwise read as a difference).
-            let boot = await TimedStep.run(.app, "Boot the current version on the result", drill.secrets) {
-                try await AppStep(spec: app).run(drill, &state, &record)
-            }
-            steps.append(boot)
-            if boot.verdict == .pass, let version = spec.version, let address = state.appAddress {
-                steps.append(await TimedStep.run("rollback_version", "The current version reports itself", drill.secrets) {
-                    let reported = try await UpgradeFiguresReader.version(version, at: address)
-                    if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
-                        throw StepFailure(.fail, problem)
-                    }
-                    return StepResult("version \(reported)")
-                })
-            }
+            steps += await Self.bootCurrentVersion(app, spec, title: "Boot the current version on the result", drill, &state, &record)
             let current = state
             steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
                 try await compareWithBaseline(drill, current, findings: &findings, leftovers: &leftovers)

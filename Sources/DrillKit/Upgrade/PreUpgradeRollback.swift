@@ -29,19 +29,7 @@ struct PreUpgradeRollback: ForwardTargetRollback {
         }
         steps.append(restore)
         if restore.verdict == .pass {
-            let boot = await TimedStep.run(.app, "Boot the current version on the pre-upgrade file", drill.secrets) {
-                try await AppStep(spec: app).run(drill, &state, &record)
-            }
-            steps.append(boot)
-            if boot.verdict == .pass, let version = spec.version, let address = state.appAddress {
-                steps.append(await TimedStep.run("rollback_version", "The current version reports itself", drill.secrets) {
-                    let reported = try await UpgradeFiguresReader.version(version, at: address)
-                    if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
-                        throw StepFailure(.fail, problem)
-                    }
-                    return StepResult("version \(reported)")
-                })
-            }
+            steps += await Self.bootCurrentVersion(app, spec, title: "Boot the current version on the pre-upgrade file", drill, &state, &record)
             let current = state
             steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
                 try await compareWithBaseline(drill, current)
