@@ -39,13 +39,7 @@ extension ScenarioReader {
     private func readDump(_ backup: ScenarioMapping) -> DumpSpec? {
         guard let dumpPath = backup["dump"].flatMap(path) else { return nil }
         var dump = DumpSpec(path: dumpPath)
-        if let newestValue = backup["newest"], let newest = boolean(newestValue) {
-            dump.newest = newest
-            if newest, !Self.isGlob(dumpPath) {
-                report("'newest' picks the newest match of a glob, but backup.dump is not a glob (e.g. db-*.dump)",
-                       at: newestValue.entryLocation)
-            }
-        }
+        if let newest = readNewest(backup, path: dumpPath, key: "backup.dump", example: "db-*.dump") { dump.newest = newest }
         if let format = backup["format"].flatMap({ enumeration($0, as: DumpFormat.self) }) { dump.format = format }
         if let sha256File = backup["sha256_file"].flatMap(path) { dump.sha256File = sha256File }
         if let minSize = backup["min_size"].flatMap(size) { dump.minSizeBytes = minSize }
@@ -69,16 +63,19 @@ extension ScenarioReader {
     private func readSQLiteBackup(_ backup: ScenarioMapping, path filePath: String? = nil) -> SQLiteBackupSpec? {
         guard let filePath = filePath ?? backup["sqlite"].flatMap(path) else { return nil }
         var spec = SQLiteBackupSpec(path: filePath)
-        if let newestValue = backup["newest"], let newest = boolean(newestValue) {
-            spec.newest = newest
-            if newest, !Self.isGlob(filePath) {
-                report("'newest' picks the newest match of a glob, but backup.sqlite is not a glob (e.g. storeit-*.db)",
-                       at: newestValue.entryLocation)
-            }
-        }
+        if let newest = readNewest(backup, path: filePath, key: "backup.sqlite", example: "storeit-*.db") { spec.newest = newest }
         if let sha256File = backup["sha256_file"].flatMap(path) { spec.sha256File = sha256File }
         if let minSize = backup["min_size"].flatMap(size) { spec.minSizeBytes = minSize }
         return spec
+    }
+
+    /// `newest: true|false`; true needs a glob to pick from.
+    private func readNewest(_ backup: ScenarioMapping, path: String, key: String, example: String) -> Bool? {
+        guard let newestValue = backup["newest"], let newest = boolean(newestValue) else { return nil }
+        if newest, !Self.isGlob(path) {
+            report("'newest' picks the newest match of a glob, but \(key) is not a glob (e.g. \(example))", at: newestValue.entryLocation)
+        }
+        return newest
     }
 
     private static func isGlob(_ path: String) -> Bool {

@@ -13,6 +13,24 @@ enum BackupFacts {
         return names.reduce(0) { $0 + size(of: path + "/" + $1) }
     }
 
+    /// The backup's size (refused under `minimum`) and SHA-256 (against `sha256_file`), each
+    /// in the record as soon as it is known, so a failure still names what was found.
+    static func measure(_ path: String, minimum: Int64, sha256File: String?, _ identity: inout BackupIdentity,
+                        _ record: inout DrillRecord) throws -> (size: Int64, sha256: String) {
+        let size = size(of: path)
+        identity.sizeBytes = size
+        record.backup = identity
+        if size < minimum {
+            throw StepFailure(finding: RestoreFindings.dumpTooSmall(size: size, minimum: minimum))
+        }
+        let (hash, _) = try FileDigest.sha256(path: path)
+        try Task.checkCancellation()
+        identity.sha256 = hash
+        identity.sha256Status = try compare(hash, with: sha256File, identity: &identity, record: &record)
+        record.backup = identity
+        return (size, hash)
+    }
+
     /// The backup's SHA-256 against its `sha256_file`: the status the record shows, or the finding.
     static func compare(_ hash: String, with checksumFile: String?, identity: inout BackupIdentity,
                         record: inout DrillRecord) throws -> String {

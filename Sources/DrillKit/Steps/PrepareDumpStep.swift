@@ -19,17 +19,7 @@ struct PrepareDumpStep: DrillStep {
         var identity = BackupIdentity(path: path)
         record.backup = identity
 
-        let size = BackupFacts.size(of: path)
-        identity.sizeBytes = size
-        record.backup = identity
-        if size < spec.minSizeBytes {
-            throw StepFailure(finding: RestoreFindings.dumpTooSmall(size: size, minimum: spec.minSizeBytes))
-        }
-        let (hash, _) = try FileDigest.sha256(path: path)
-        try Task.checkCancellation()
-        identity.sha256 = hash
-        identity.sha256Status = try BackupFacts.compare(hash, with: spec.sha256File, identity: &identity, record: &record)
-        record.backup = identity
+        let (size, hash) = try BackupFacts.measure(path, minimum: spec.minSizeBytes, sha256File: spec.sha256File, &identity, &record)
 
         if let manifestPath = drill.scenario.backup.manifest {
             evidence.append(try BackupFacts.bindManifest(manifestPath, to: hash, noun: "dump", &state, &identity, &record))

@@ -21,17 +21,7 @@ struct PrepareSQLiteStep: DrillStep {
         identity.format = importCommand == nil ? "sqlite" : "sqlite-export"
         record.backup = identity
 
-        let size = BackupFacts.size(of: path)
-        identity.sizeBytes = size
-        record.backup = identity
-        if size < spec.minSizeBytes {
-            throw StepFailure(finding: RestoreFindings.dumpTooSmall(size: size, minimum: spec.minSizeBytes))
-        }
-        let (hash, _) = try FileDigest.sha256(path: path)
-        try Task.checkCancellation()
-        identity.sha256 = hash
-        identity.sha256Status = try BackupFacts.compare(hash, with: spec.sha256File, identity: &identity, record: &record)
-        record.backup = identity
+        let (size, hash) = try BackupFacts.measure(path, minimum: spec.minSizeBytes, sha256File: spec.sha256File, &identity, &record)
 
         var evidence: [String] = []
         if let manifestPath = drill.scenario.backup.manifest {
