@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the images docker-compose.drill.yml uses by default, offline, from this machine's
 # own Debian package source (no registry), and reuses each one while its inputs are the same:
-#   restore-drill/base:bookworm   Debian bookworm minbase + postgresql-15, libpq5, liboath0, libcurl4
+#   restore-drill/base:bookworm   Debian bookworm minbase + postgresql-15, libpq5, liboath0, libsqlite3-0, libcurl4
 #   restore-drill/base:trixie-pg17  Debian trixie minbase + postgresql-17, postgresql-17-pgvector
 #   restore-drill/postgres:15     the drill's PostgreSQL (official-image variables)
 #   restore-drill/postgres:17     PostgreSQL 17 with pgvector, the same way (a stand-in for pgvector/pgvector:pg17)
@@ -49,7 +49,7 @@ base_image() { # IMAGE SUITE PACKAGES SOURCE: a Debian rootfs from the mirror, i
 }
 
 base=restore-drill/base:bookworm
-base_inputs=$(base_image "$base" bookworm "postgresql-15,libpq5,liboath0,libcurl4,ca-certificates" "$sources")
+base_inputs=$(base_image "$base" bookworm "postgresql-15,libpq5,liboath0,libsqlite3-0,libcurl4,ca-certificates" "$sources")
 base17=restore-drill/base:trixie-pg17
 base17_inputs=$(base_image "$base17" trixie "postgresql-17,postgresql-17-pgvector,ca-certificates" "$mirror")
 

@@ -1,5 +1,5 @@
 # RefStore (the stand-in for the SovEcom API) on the base image: one static-stdlib binary
-# that needs only glibc, libstdc++, libpq5, liboath0 and libcurl4.
+# that needs only glibc, libstdc++, libpq5, liboath0, libsqlite3-0 and libcurl4.
 ARG BASE
 FROM ${BASE}
 # The release line the image serves and migrates to (refstore:1, refstore:2): RefStore reads it

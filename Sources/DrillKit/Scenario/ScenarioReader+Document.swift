@@ -27,7 +27,8 @@ extension ScenarioReader {
         }
         if let environment, let checks { checkCommandsFit(checks, environment: environment) }
         if let environment, let backup, let section = top["environment"] {
-            checkEngineFits(environment: environment, backup: backup, checks: checks ?? [], upgrade: upgrade, at: section, backupSection: top["backup"])
+            checkEngineFits(environment: environment, backup: backup, checks: checks ?? [], app: app, upgrade: upgrade, at: section,
+                            backupSection: top["backup"])
         }
         if let app, let checks, let appSection = top["app"] {
             checkProcessAddresses(app, checks: checks, versionURL: upgrade?.version?.url, at: appSection)

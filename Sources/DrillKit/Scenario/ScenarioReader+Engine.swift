@@ -8,7 +8,7 @@ extension ScenarioReader {
 
     /// A SQLite backup needs a SQLite store to land in, and the reverse; and a SQLite drill
     /// runs only what applies to SQLite, said where the operator wrote it.
-    func checkEngineFits(environment: EnvironmentSpec, backup: BackupSpec, checks: [CheckSpec], upgrade: UpgradeSpec?,
+    func checkEngineFits(environment: EnvironmentSpec, backup: BackupSpec, checks: [CheckSpec], app: AppSpec?, upgrade: UpgradeSpec?,
                          at section: ScenarioValue, backupSection: ScenarioValue?) {
         let sqliteBackup = switch backup.source {
         case .sqlite, .export: true
@@ -34,6 +34,10 @@ extension ScenarioReader {
         if case .compose = environment.target {
             report("a SQLite store is drilled on environment.kind: local (its file is copied into the throwaway's folder); "
                    + "compose drills restore PostgreSQL", at: section.entryLocation)
+        }
+        if app?.migrations != nil {
+            report("app.migrations reads a migrations table of PostgreSQL's; a SQLite store's schema version is its "
+                   + "PRAGMA user_version, which the upgrade gate reads: drop app.migrations", at: section.entryLocation)
         }
         if let upgrade {
             if upgrade.rollbackWay == .inPlace {

@@ -77,6 +77,8 @@ import Testing
 
             """
         #expect(messages(gate).contains { $0.contains("upgrade.rollback: in_place restores a PostgreSQL dump") })
+        let migrating = Self.scenario + "app:\n  start: { command: [snapstore, serve] }\n  migrations: { table: schema_migrations, id: version }\n"
+        #expect(messages(migrating).contains { $0.contains("app.migrations reads a migrations table of PostgreSQL's") })
         #expect(messages(gate.replacingOccurrences(of: "rollback: in_place", with: "rollback: pre_upgrade")).isEmpty)
         let postgresGate = gate.replacingOccurrences(of: "rollback: in_place", with: "rollback: pre_upgrade")
             .replacingOccurrences(of: "database: { file: data/db/storeit.db }", with: "database: { name: shop, user: shop }")
