@@ -7,31 +7,6 @@ import Foundation
 /// it survives: the result is compared with the baseline the current version ran on, and every
 /// object left behind is named. Runs on the forward target, before its teardown, whether the
 /// upgrade passed or not: a failed migration is when operators take this way.
-/// A way back rehearsed on the forward target itself, before its teardown, whatever state the
-/// upgrade left it in.
-protocol ForwardTargetRollback: Sendable {
-    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord
-}
-
-extension ForwardTargetRollback {
-    /// The current version booted on the way back's result, with its probes, then its version
-    /// when the gate reads one: the parts every way back ends with.
-    static func bootCurrentVersion(_ app: AppSpec, _ spec: UpgradeSpec, title: String, _ drill: DrillContext,
-                                   _ state: inout DrillState, _ record: inout DrillRecord) async -> [StepRecord] {
-        let boot = await TimedStep.run(.app, title, drill.secrets) {
-            try await AppStep(spec: app).run(drill, &state, &record)
-        }
-        guard boot.verdict == .pass, let version = spec.version, let address = state.appAddress else { return [boot] }
-        return [boot, await TimedStep.run("rollback_version", "The current version reports itself", drill.secrets) {
-            let reported = try await UpgradeFiguresReader.version(version, at: address)
-            if let problem = UpgradeFiguresReader.mismatch(reported, expected: version.from, side: "rolled-back") {
-                throw StepFailure(.fail, problem)
-            }
-            return StepResult("version \(reported)")
-        }]
-    }
-}
-
 struct InPlaceRollback: ForwardTargetRollback {
     let spec: UpgradeSpec
     let app: AppSpec
@@ -39,63 +14,33 @@ struct InPlaceRollback: ForwardTargetRollback {
     static let title = "Rehearse the way back in place: pg_restore --clean --if-exists --no-owner onto the upgraded database"
     static let restoreArguments = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]
     static let compareTitle = "Compare the result with the baseline the current version ran on"
-    /// How much of the new version's output, stopped for the way back, the step keeps.
-    static let stoppedLogLines = 10
+    static let way = UpgradeSpec.RollbackWay.inPlace
 
-    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
-        drill.observer.stepStarted(id: .rollback, title: Self.title)
-        let startedAt = Date()
-        let clock = ContinuousClock.now
-        var steps: [StepRecord] = []
-        var findings: [Finding] = []
-        var leftovers: [String] = []
-        let stopped = await drill.target.stopApp()
-        state.appReady = false
-        state.appAddress = nil
-
+    func rehearse(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> RollbackParts {
+        var parts = RollbackParts()
         let restore = await TimedStep.run("rollback_restore", "Restore the pre-upgrade dump with --clean over the upgraded schema", drill.secrets) {
-            try await restoreOver(drill, state, &record, findings: &findings)
+            try await restoreOver(drill, state, &record, findings: &parts.findings)
         }
-        steps.append(restore)
-        if restore.verdict == .error {
+        parts.steps.append(restore)
+        guard restore.verdict != .error else {
             // Nothing was restored: the upgraded database is no result to judge, nor to boot the old version on.
-            steps.append(StepRecord(id: "rollback_compare", title: Self.compareTitle, verdict: .skipped, message: "skipped: rollback_restore did not run"))
-        } else {
-            // The old version is booted whatever the restore printed: whether it runs on the result
-            // is what an operator needs to know next; and the result is read once it is up, as the
-            // baseline was (an app that writes as it starts would otherwise read as a difference).
-            steps += await Self.bootCurrentVersion(app, spec, title: "Boot the current version on the result", drill, &state, &record)
-            let current = state
-            steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
-                try await compareWithBaseline(drill, current, findings: &findings, leftovers: &leftovers)
-            })
+            parts.steps.append(StepRecord(id: "rollback_compare", title: Self.compareTitle, verdict: .skipped, message: "skipped: rollback_restore did not run"))
+            return parts
         }
-        let rto = (ContinuousClock.now - clock).seconds
-        let failed = steps.first { $0.verdict != .pass }
-        let verdict: Verdict = failed.map { $0.verdict == .skipped ? .error : $0.verdict } ?? .pass
-        var upgrade = record.upgrade ?? UpgradeRecord()
-        upgrade.rollback = RollbackRecord(steps: steps, verdict: verdict, rtoSeconds: failed == nil ? rto : nil, way: UpgradeSpec.RollbackWay.inPlace.rawValue,
-                                          leftovers: leftovers.isEmpty ? nil : leftovers)
-        record.upgrade = upgrade
-        let message: String
-        if let failed {
-            message = "the way back in place failed at \(failed.id): \(failed.message ?? failed.title)"
-        } else {
-            let version = spec.version?.from.map { " \($0)" } ?? ""
-            message = "pg_restore --clean onto the upgraded database gave back the pre-upgrade schema and data, and the current version\(version) "
-                + "is up on it in \(DurationText.format(rto)) (its RTO)"
-        }
-        var step = StepRecord(id: .rollback, title: Self.title, verdict: verdict, startedAt: startedAt,
-                              durationSeconds: (ContinuousClock.now - clock).seconds, message: drill.secrets.redact(message),
-                              evidence: stopped.actions + Self.lastLines(of: stopped, drill.secrets)
-                                + steps.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
-        step.findings = findings.map { finding in
-            var redacted = finding
-            redacted.detail = finding.detail.map(drill.secrets.redact)
-            return redacted
-        }
-        drill.observer.stepFinished(step)
-        return step
+        // The old version is booted whatever the restore printed: whether it runs on the result
+        // is what an operator needs to know next; and the result is read once it is up, as the
+        // baseline was (an app that writes as it starts would otherwise read as a difference).
+        parts.steps += await bootCurrentVersion(title: "Boot the current version on the result", drill, &state, &record)
+        let current = state
+        parts.steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
+            try await compareWithBaseline(drill, current, findings: &parts.findings, leftovers: &parts.leftovers)
+        })
+        return parts
+    }
+
+    func passed(_ parts: RollbackParts, rto: Double) -> String {
+        "pg_restore --clean onto the upgraded database gave back the pre-upgrade schema and data, and the current version\(currentVersionText) "
+            + "is up on it in \(DurationText.format(rto)) (its RTO)"
     }
 
     /// pg_restore's errors are a finding, not the end: the comparison says what they did.
@@ -190,14 +135,5 @@ struct InPlaceRollback: ForwardTargetRollback {
         }
         let tables = before.figures.rowCounts.count
         return StepResult("the result equals the baseline: \(CheckWording.count(Int64(tables), "table")), their rows, totals and schema; nothing left behind", evidence)
-    }
-
-    /// The new version's last words before it was stopped for the way back: the teardown keeps
-    /// only the app that runs last, the rolled-back one.
-    static func lastLines(of stopped: AppStop, _ secrets: SecretStore) -> [String] {
-        stopped.log.suffix(stoppedLogLines).map { "new version's log: " + secrets.redact($0) }
-            + stopped.processLogs.flatMap { process in
-                process.lines.suffix(stoppedLogLines).map { "new version's log (\(process.name)): " + secrets.redact($0) }
-            }
     }
 }

@@ -12,53 +12,30 @@ struct PreUpgradeRollback: ForwardTargetRollback {
 
     static let title = "Rehearse the way back: the .pre-upgrade copy in place of the store's file, the current version on it"
     static let compareTitle = "Compare the result with the baseline the current version ran on"
+    static let way = UpgradeSpec.RollbackWay.preUpgrade
 
-    func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
-        drill.observer.stepStarted(id: .rollback, title: Self.title)
-        let startedAt = Date()
-        let clock = ContinuousClock.now
-        var steps: [StepRecord] = []
-        var findings: [Finding] = []
-        let stopped = await drill.target.stopApp()
-        state.appReady = false
-        state.appAddress = nil
+    func rehearse(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> RollbackParts {
+        var parts = RollbackParts()
         let expected = record.upgrade?.preUpgradeSHA256
-
         let restore = await TimedStep.run("rollback_restore", "Put the pre-upgrade file back where the store looks", drill.secrets) {
-            try putBack(drill, expected: expected, findings: &findings)
+            try putBack(drill, expected: expected, findings: &parts.findings)
         }
-        steps.append(restore)
-        if restore.verdict == .pass {
-            steps += await Self.bootCurrentVersion(app, spec, title: "Boot the current version on the pre-upgrade file", drill, &state, &record)
-            let current = state
-            steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
-                try await compareWithBaseline(drill, current)
-            })
-        } else {
-            steps.append(StepRecord(id: "rollback_compare", title: Self.compareTitle, verdict: .skipped,
-                                    message: "skipped: the pre-upgrade file is not back, so there is nothing to boot the current version on"))
+        parts.steps.append(restore)
+        guard restore.verdict == .pass else {
+            parts.steps.append(StepRecord(id: "rollback_compare", title: Self.compareTitle, verdict: .skipped,
+                                          message: "skipped: the pre-upgrade file is not back, so there is nothing to boot the current version on"))
+            return parts
         }
-        let rto = (ContinuousClock.now - clock).seconds
-        let failed = steps.first { $0.verdict != .pass }
-        let verdict: Verdict = failed.map { $0.verdict == .skipped ? .error : $0.verdict } ?? .pass
-        var upgrade = record.upgrade ?? UpgradeRecord()
-        upgrade.rollback = RollbackRecord(steps: steps, verdict: verdict, rtoSeconds: failed == nil ? rto : nil,
-                                          way: UpgradeSpec.RollbackWay.preUpgrade.rawValue)
-        record.upgrade = upgrade
-        let message: String
-        if let failed {
-            message = "the way back failed at \(failed.id): \(failed.message ?? failed.title)"
-        } else {
-            let version = spec.version?.from.map { " \($0)" } ?? ""
-            message = (restore.message ?? "the pre-upgrade file is back") + "; the current version\(version) is up on it in \(DurationText.format(rto)) (its RTO)"
-        }
-        var step = StepRecord(id: .rollback, title: Self.title, verdict: verdict, startedAt: startedAt,
-                              durationSeconds: (ContinuousClock.now - clock).seconds, message: drill.secrets.redact(message),
-                              evidence: stopped.actions + InPlaceRollback.lastLines(of: stopped, drill.secrets)
-                                + steps.map { "\($0.id): \($0.verdict.rawValue), \(DurationText.format($0.durationSeconds))" })
-        step.findings = findings
-        drill.observer.stepFinished(step)
-        return step
+        parts.steps += await bootCurrentVersion(title: "Boot the current version on the pre-upgrade file", drill, &state, &record)
+        let current = state
+        parts.steps.append(await TimedStep.run("rollback_compare", Self.compareTitle, drill.secrets) {
+            try await compareWithBaseline(drill, current)
+        })
+        return parts
+    }
+
+    func passed(_ parts: RollbackParts, rto: Double) -> String {
+        (parts.steps.first?.message ?? "the pre-upgrade file is back") + "; the current version\(currentVersionText) is up on it in \(DurationText.format(rto)) (its RTO)"
     }
 
     /// The app's own rollback, proven; or the guide's, taken; or why there is no way back.
