@@ -5,7 +5,7 @@ import Testing
 /// The compose target's building block against a real engine (scripts/test.sh starts one and
 /// builds the images offline).
 @Suite(.enabled(if: ComposeEngine.shouldRun, "no Docker engine answers: set DOCKER_HOST or run scripts/docker-engine.sh start"),
-       .timeLimit(.minutes(5)))
+       .timeLimit(.minutes(10)))
 struct ComposeProjectTests {
     @Test func theEngineIsThereAndAMissingOneIsNamed() async throws {
         try await ComposeProject.checkEngine()

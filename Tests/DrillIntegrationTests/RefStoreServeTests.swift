@@ -61,7 +61,7 @@ import Testing
 }
 
 /// `refstore serve` on a real PostgreSQL, over real HTTP.
-@Suite(.timeLimit(.minutes(3))) struct RefStoreServeTests {
+@Suite(.timeLimit(.minutes(10))) struct RefStoreServeTests {
     static let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     static let password = "correct horse battery"
 

@@ -34,7 +34,7 @@ private func scalar(_ connection: PostgresConnection, _ sql: String, _ parameter
 
 // MARK: - Migrations
 
-@Suite("RefStore migrations", .timeLimit(.minutes(5)))
+@Suite("RefStore migrations", .timeLimit(.minutes(10)))
 struct RefStoreMigrationTests {
     @Test func theCatalogCountsUpWithoutGapsAndKeepsTheImmutabilityTriggerAt10() {
         #expect(Migration.all.map(\.version) == Array(1...Migration.all.count))
@@ -100,7 +100,7 @@ struct RefStoreMigrationTests {
 
 // MARK: - Invoices
 
-@Suite("RefStore invoices", .timeLimit(.minutes(5)))
+@Suite("RefStore invoices", .timeLimit(.minutes(10)))
 struct RefStoreInvoiceTests {
     /// One customer, one product and `count` orders, without the seed generator.
     private func placeOrders(_ count: Int, on connection: PostgresConnection) async throws -> [Int] {
@@ -272,7 +272,7 @@ private func schemaDefinitions(_ connection: PostgresConnection) async throws ->
 }
 
 // Limits catch hangs, not slowness (speed lives in Benchmarks/): seeding twice takes two minutes on a loaded CI machine.
-@Suite("RefStore seed", .timeLimit(.minutes(5)))
+@Suite("RefStore seed", .timeLimit(.minutes(10)))
 struct RefStoreSeedTests {
     static let orders = 500
 

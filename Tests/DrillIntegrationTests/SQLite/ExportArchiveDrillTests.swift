@@ -4,7 +4,7 @@ import Testing
 
 /// A SQLite store's export in the app's own format (`backup.export`): restored by the app's
 /// own import into the throwaway's folder, then judged as a SQLite file is.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct ExportArchiveDrillTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ExportArchiveDrillTests {
     private func scenario(_ scratch: ScratchFolder, archive: String, checks: [CheckKind], manifest: String? = nil) throws -> Scenario {
         let snapstore = try HarnessBinary.path("snapstore")
         var scenario = Scenario.sqliteScenario(backup: archive, checks: checks, manifest: manifest)

@@ -4,7 +4,7 @@ import Testing
 
 /// The checks that apply to a SQLite store, run in SQL on a real SQLite file: each failure
 /// proven on a store broken that way, and shown not to fire on the healthy shop.
-@Suite(.timeLimit(.minutes(2))) struct SQLiteChecksTests {
+@Suite(.timeLimit(.minutes(10))) struct SQLiteChecksTests {
     /// The shop in a scratch folder, changed by `breakage`, opened as a drill opens its copy.
     private func withShop<T: Sendable>(_ breakage: String = "", _ body: (SQLiteConnection) async throws -> T) async throws -> T {
         let scratch = try ScratchFolder()

@@ -4,7 +4,7 @@ import Testing
 
 /// `restore-drill manifest --sqlite`: production's file read in one read transaction, never
 /// written, the backup taken from that snapshot and bound to the manifest by SHA-256.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct SQLiteManifestTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct SQLiteManifestTests {
     private let checks: [CheckKind] = [
         .rowCounts(RowCountsCheckSpec(tables: ["orders", "customers", "invoices"], expect: .manifest)),
         .money(MoneyCheckSpec(columns: [ColumnReference(table: "orders", column: "total_cents")],

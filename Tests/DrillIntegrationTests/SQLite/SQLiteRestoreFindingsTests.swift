@@ -4,7 +4,7 @@ import Testing
 
 /// Each SQLite restore finding, proven against a file broken the way real copies break and
 /// shown not to fire on a healthy one. Every file is made by the real libsqlite3 or the sqlite3 shell.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct SQLiteRestoreFindingsTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct SQLiteRestoreFindingsTests {
     private let counts = CheckKind.rowCounts(RowCountsCheckSpec(tables: ["orders", "customers"],
                                                                 expect: .value(["orders": SQLiteShop.orders, "customers": SQLiteShop.customers])))
 
