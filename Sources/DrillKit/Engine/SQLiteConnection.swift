@@ -5,6 +5,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The extended result code (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, …).
     public var code: Int32
     public var message: String
+    /// The rows a statement returned before it failed: `PRAGMA integrity_check` names the
+    /// damage it found, then stops on a page it cannot read.
+    public var rowsBeforeFailure: [[String?]] = []
 
     public var description: String {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -259,7 +262,11 @@ public final class SQLiteConnection: DatabaseConnection, @unchecked Sendable {
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw error(step) }
+            guard step == SQLITE_ROW else {
+                var failure = error(step)
+                failure.rowsBeforeFailure = rows
+                throw failure
+            }
             rows.append((0..<columnCount).map { column in Self.text(statement, column) })
         }
         return QueryResult(columns: columns, rows: rows)

@@ -123,13 +123,27 @@ struct RestoreSQLiteStep: DrillStep {
         }
     }
 
-    /// `PRAGMA integrity_check`'s lines, none when it says `ok`.
+    /// `PRAGMA integrity_check`'s lines, none when it says `ok`. On a page it cannot read it
+    /// stops with an error after naming what it found so far: those lines are kept, and the
+    /// error is the last.
     static func integrityProblems(_ connection: SQLiteConnection) async throws -> [String] {
-        let rows = try await connection.query("PRAGMA integrity_check(\(quotedProblems + 1))").rows.compactMap { $0.first ?? nil }
+        let rows: [String]
+        do {
+            rows = try await connection.query("PRAGMA integrity_check(\(quotedProblems + 1))").rows.compactMap { $0.first ?? nil }
+        } catch let error as SQLiteError where error.isCorruption && !error.rowsBeforeFailure.isEmpty {
+            return lines(of: error.rowsBeforeFailure.compactMap { $0.first ?? nil }) + [stoppedLine(error)]
+        }
         guard rows != ["ok"] else { return [] }
-        // A row may hold several problems, one a line, under a `*** in database main ***` heading.
-        return rows.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
+        return lines(of: rows)
     }
+
+    /// A row may hold several problems, one a line, under a `*** in database main ***` heading.
+    private static func lines(of rows: [String]) -> [String] {
+        rows.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
+    }
+
+    /// The line that says integrity_check gave up, so a count of problems reads "at least".
+    static func stoppedLine(_ error: SQLiteError) -> String { "integrity_check stopped here: " + error.description }
 
     /// Per child table and parent: how many rows point at a parent row that is not there.
     static func foreignKeyViolations(_ connection: SQLiteConnection) async throws -> (rows: [String], total: Int) {
@@ -156,7 +170,7 @@ struct RestoreSQLiteStep: DrillStep {
         if (error.code & 0xff) == 26 /* SQLITE_NOTADB */ {
             return RestoreFindings.sqliteNotADatabase("SQLite answers: \(error.description)")
         }
-        return RestoreFindings.sqliteIntegrity(1, detail: "SQLite answers: \(error.description)")
+        return RestoreFindings.sqliteIntegrity(1, atLeast: true, detail: stoppedLine(error))
     }
 
     /// `integrity_check` found damage: the file's own, or what a foreign `-wal` did to it.
@@ -168,7 +182,10 @@ struct RestoreSQLiteStep: DrillStep {
                                                     + "\(problems.count == 1 ? "" : "s"); without it, \(backup.path) passes:\n\(shown)")
         }
         let more = problems.count > quotedProblems
-        return RestoreFindings.sqliteIntegrity(more ? quotedProblems + 1 : problems.count, atLeast: more, detail: shown + (more ? "\n…" : ""))
+        // A check that stopped counts what it named before; the damage may run further.
+        let stopped = problems.last?.hasPrefix("integrity_check stopped here: ") == true
+        let named = more ? quotedProblems + 1 : problems.count - (stopped ? 1 : 0)
+        return RestoreFindings.sqliteIntegrity(max(named, 1), atLeast: more || stopped, detail: shown + (more ? "\n…" : ""))
     }
 
     /// The file copied again without its `-wal`, and checked on its own.

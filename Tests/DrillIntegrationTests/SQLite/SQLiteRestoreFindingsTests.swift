@@ -108,6 +108,24 @@ import Testing
         #expect(record.checks.allSatisfy { $0.verdict == .skipped })
     }
 
+    /// A page wiped whole (its b-tree header too): integrity_check names the page, then stops
+    /// on it with an error. What it named is kept, and the count reads "at least".
+    @Test func aPageTooDamagedToReadIsNamedBeforeIntegrityCheckStops() async throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        try await SQLiteShop.makeProduction(at: scratch.file("storeit.db"))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch.file("storeit.db"))))
+        let page = bytes.count / 4096 / 2
+        for offset in (page * 4096)..<((page + 1) * 4096) { bytes[offset] = 0xa5 }
+        try Data(bytes).write(to: URL(fileURLWithPath: scratch.file("damaged.db")))
+        let record = await drill(scratch.file("damaged.db"))
+        expectFinding(record, "sqlite-integrity")
+        let finding = record.step(.restore)?.findings.first
+        #expect(finding?.title.hasPrefix("PRAGMA integrity_check reported at least ") == true, "\(finding?.title ?? "")")
+        #expect(finding?.detail?.contains("Page \(page + 1): ") == true, "\(finding?.detail ?? "")")
+        #expect(finding?.detail?.contains("integrity_check stopped here: database disk image is malformed") == true, "\(finding?.detail ?? "")")
+    }
+
     @Test func aWALFromAnotherDatabaseIsForeign() async throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
