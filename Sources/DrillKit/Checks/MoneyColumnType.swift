@@ -12,7 +12,7 @@ enum MoneyColumnType {
         case "numeric":
             guard let scale = numericScale else { return "numeric without a declared scale can hold fractions of a cent" }
             if scale == 0 { return nil }
-            return scale > 0 ? "a scale of \(scale) can hold fractions of a cent"
+            return scale > 0 ? "a scale of \(scale) stores decimal fractions (amounts in units with decimals, or fractions of a cent), not whole cents"
                 : "a negative scale rounds amounts to whole tens of cents or more"
         case "float4", "float8":
             return "a float is a corruption signal (binary fractions cannot hold every amount exactly)"

@@ -58,7 +58,7 @@ import Testing
             let fractional = try await run(.money(typesOnly), on: db)
             #expect(fractional.verdict == .fail)
             #expect(fractional.message == "orders.total_cents is numeric(12,2): money must be integer cents; "
-                    + "a scale of 2 can hold fractions of a cent")
+                    + "a scale of 2 stores decimal fractions (amounts in units with decimals, or fractions of a cent), not whole cents")
 
             try await db.execute(script: "ALTER TABLE orders ALTER total_cents TYPE numeric(14,0)")
             let wholeNumeric = try await run(.money(typesOnly), on: db)

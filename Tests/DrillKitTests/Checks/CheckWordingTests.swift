@@ -41,7 +41,7 @@ import Testing
         #expect(MoneyColumnType.problem(baseType: "int8", numericScale: nil) == nil)
         #expect(MoneyColumnType.problem(baseType: "numeric", numericScale: 0) == nil)
         #expect(MoneyColumnType.problem(baseType: "numeric", numericScale: nil) != nil)
-        #expect(MoneyColumnType.problem(baseType: "numeric", numericScale: 2) == "a scale of 2 can hold fractions of a cent")
+        #expect(MoneyColumnType.problem(baseType: "numeric", numericScale: 2) == "a scale of 2 stores decimal fractions (amounts in units with decimals, or fractions of a cent), not whole cents")
         #expect(MoneyColumnType.problem(baseType: "float8", numericScale: nil)?.hasPrefix("a float is a corruption signal") == true)
         #expect(MoneyColumnType.problem(baseType: "money", numericScale: nil) != nil)
         #expect(MoneyColumnType.problem(baseType: "text", numericScale: nil) == "it is not a number type")
