@@ -35,10 +35,29 @@ import Testing
             let record = await drill(.testScenario(dump: dump))
             let restore = try #require(record.step("restore"))
             #expect(restore.verdict == .fail)
-            // Seen once under heavy load: "restore-error"; the detail says what pg_restore printed then.
+            // Under heavy load a parallel worker can die before its own error is out; the
+            // Restorer then reads the archive again in one process.
             #expect(restore.findings.map(\.code) == ["archive-truncated"], "\(restore.findings.map { $0.detail ?? "" })")
             #expect(record.verdict == .fail && record.exitCode == 1)
             #expect(record.teardown?.leftovers == [])
+        }
+    }
+
+    /// When a parallel worker dies without its own error, one more read of the archive in one
+    /// process tells a cut-off dump from any other death; a whole dump reads clean.
+    @Test func oneProcessReadingTheArchiveAgainFindsWhereItIsCut() async throws {
+        try await withProductionDump(sql: smallShopSQL + "INSERT INTO orders (customer_id, currency, total_cents) SELECT 1, 'EUR', g FROM generate_series(1, 100000) g;") { dump, scratch in
+            func reread(_ path: String) async throws -> String? {
+                let inspection = try ArchiveInspector.inspectFile(path: path, declared: .auto).get()
+                let tools = LocalRestoreTools(binaries: try PostgresBinaries.locate(configured: nil), environment: [:], dumpPath: path)
+                return try await Restorer(inspection: inspection, jobs: 2, database: "shop", tools: tools, secrets: SecretStore()).truncationSeenInOneProcess()
+            }
+            #expect(try await reread(dump) == nil)
+            let data = try Data(contentsOf: URL(fileURLWithPath: dump))
+            let cut = scratch.file("cut.dump")
+            try data.prefix(data.count * 6 / 10).write(to: URL(fileURLWithPath: cut))
+            let said = try await reread(cut)
+            #expect(said.map(RestoreOutputClassifier.isTruncation) == true, "\(said ?? "nothing")")
         }
     }
 

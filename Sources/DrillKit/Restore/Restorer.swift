@@ -24,6 +24,15 @@ public struct Restorer: Sendable {
         self.secrets = secrets
     }
 
+    /// A parallel worker that dies on a cut-off archive does not always get its own error out
+    /// before the leader reports it gone. Reading the archive again in one process, into
+    /// nothing, says whether it ends early: only on this failure path, at the cost of one read.
+    func truncationSeenInOneProcess() async throws -> String? {
+        let output = try await CommandRunner.run(tools.command("pg_restore", ["--file", "/dev/null", tools.dumpPath]), captureLimit: 1 << 20)
+        let errors = RestoreOutputClassifier.errorMessages(in: output.standardError).joined(separator: "\n")
+        return RestoreOutputClassifier.isTruncation(errors) ? errors : nil
+    }
+
     /// Parallel restore works only from custom and directory archives.
     public var effectiveJobs: Int {
         (inspection.format == .custom || inspection.format == .directory) ? max(1, jobs) : 1
@@ -58,6 +67,12 @@ public struct Restorer: Sendable {
         let quoted = errors.prefix(10).joined(separator: "\n") + (errors.count > 10 ? "\n… and \(errors.count - 10) more" : "")
         if RestoreOutputClassifier.isTruncation(errors.joined(separator: "\n")) {
             return RestoreOutcome(verdict: .fail, message: "the dump is truncated", findings: [RestoreFindings.archiveTruncated(quoted)], evidence: evidence)
+        }
+        if !output.succeeded, effectiveJobs > 1, errors.contains(where: { $0.contains("a worker process died unexpectedly") }),
+           let cut = try await truncationSeenInOneProcess() {
+            evidence.append("a parallel worker died without its own error; the archive read again in one process (pg_restore --file /dev/null) says: \(cut)")
+            return RestoreOutcome(verdict: .fail, message: "the dump is truncated",
+                                  findings: [RestoreFindings.archiveTruncated(quoted + "\n" + secrets.redact(cut))], evidence: evidence)
         }
         if !output.succeeded {
             let detail = errors.isEmpty ? output.errorTail() : quoted
