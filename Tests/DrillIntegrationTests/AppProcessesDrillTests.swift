@@ -57,11 +57,13 @@ import Testing
             AppDrillTests().expectNothingLeft(unhealthy, "admin {ok:false}")
 
             // A super-admin that never listens, and a storefront that exits at once.
+            // A length no other process on the host sleeps for, so the search below finds only this one.
+            let nap = "300.\(Int.random(in: 1000...9999))"
             let silent = await fixture.drill(key: key, start: [], ready: [],
-                                             processes: Self.ecommus(fixture.refstore, superAdmin: ["sleep", "300"], timeout: 2))
+                                             processes: Self.ecommus(fixture.refstore, superAdmin: ["sleep", nap], timeout: 2))
             #expect(silent.step("app")?.message?.hasPrefix("the process super-admin did not become healthy within 2s: GET http://127.0.0.1:") == true,
                     "\(silent.outline)")
-            #expect(processes(matching: ["sleep", "300"]).isEmpty, "the silent process is stopped too")
+            #expect(processes(matching: ["sleep", nap]).isEmpty, "the silent process is stopped too")
             AppDrillTests().expectNothingLeft(silent, "super-admin silent")
 
             let crash = ["sh", "-c", "echo 'plugin registry: @ecommus-plugin/invoices missing' >&2; exit 3"]

@@ -55,12 +55,12 @@ struct FlaskSecurityLoginTests {
                 scenario.masterKey = MasterKeySpec(source: .file(try scratch.write("key-\(key.prefix(4))", key)), install: .environment("MASTER_KEY"))
                 scenario.app = AppSpec(start: .command([ReportConsumers.python, Self.shop, "serve", "{{port}}"]),
                                        ready: [ReadyProbe(http: HTTPProbe(url: "http://{{api:5000}}/health", status: 200,
-                                                                          json: ["status": .string("ok")]), timeoutSeconds: 30)])
+                                                                          json: ["status": .string("ok")]), timeoutSeconds: 180)])
                 if twoProcesses {
                     // The shop twice, as a storefront and an admin on their own ports: the login reaches the admin by name.
                     let serve = [ReportConsumers.python, Self.shop, "serve", "{{port}}"]
                     func health(_ name: String) -> [ReadyProbe] {
-                        [ReadyProbe(http: HTTPProbe(url: "http://{{\(name):5000}}/health", json: ["status": .string("ok")]), timeoutSeconds: 30)]
+                        [ReadyProbe(http: HTTPProbe(url: "http://{{\(name):5000}}/health", json: ["status": .string("ok")]), timeoutSeconds: 180)]
                     }
                     scenario.app?.start = .processes([AppProcessSpec(name: "storefront", command: serve, ready: health("storefront")),
                                                       AppProcessSpec(name: "admin", command: serve, ready: health("admin"))])
