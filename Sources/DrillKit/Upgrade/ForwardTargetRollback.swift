@@ -8,6 +8,8 @@ protocol ForwardTargetRollback: Sendable {
     var app: AppSpec { get }
     static var title: String { get }
     static var way: UpgradeSpec.RollbackWay { get }
+    /// The way back as a failure names it: "the way back in place".
+    static var wayBack: String { get }
     /// The way's own parts, run once the new version is stopped.
     func rehearse(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> RollbackParts
     /// The step's message when every part passed, given the way back's RTO.
@@ -25,6 +27,7 @@ struct RollbackParts: Sendable {
 extension ForwardTargetRollback {
     /// How much of the new version's output, stopped for the way back, the step keeps.
     static var stoppedLogLines: Int { 10 }
+    static var compareTitle: String { "Compare the result with the baseline the current version ran on" }
 
     func run(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> StepRecord {
         drill.observer.stepStarted(id: .rollback, title: Self.title)
@@ -42,7 +45,7 @@ extension ForwardTargetRollback {
         upgrade.rollback = RollbackRecord(steps: parts.steps, verdict: verdict, rtoSeconds: failed == nil ? rto : nil, way: Self.way.rawValue,
                                           leftovers: parts.leftovers.isEmpty ? nil : parts.leftovers)
         record.upgrade = upgrade
-        let message = failed.map { "the way back\(Self.way == .inPlace ? " in place" : "") failed at \($0.id): \($0.message ?? $0.title)" }
+        let message = failed.map { "\(Self.wayBack) failed at \($0.id): \($0.message ?? $0.title)" }
             ?? passed(parts, rto: rto)
         var step = StepRecord(id: .rollback, title: Self.title, verdict: verdict, startedAt: startedAt,
                               durationSeconds: (ContinuousClock.now - clock).seconds, message: drill.secrets.redact(message),

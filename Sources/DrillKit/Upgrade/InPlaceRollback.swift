@@ -13,8 +13,8 @@ struct InPlaceRollback: ForwardTargetRollback {
 
     static let title = "Rehearse the way back in place: pg_restore --clean --if-exists --no-owner onto the upgraded database"
     static let restoreArguments = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]
-    static let compareTitle = "Compare the result with the baseline the current version ran on"
     static let way = UpgradeSpec.RollbackWay.inPlace
+    static let wayBack = "the way back in place"
 
     func rehearse(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> RollbackParts {
         var parts = RollbackParts()

@@ -11,8 +11,8 @@ struct PreUpgradeRollback: ForwardTargetRollback {
     let app: AppSpec
 
     static let title = "Rehearse the way back: the .pre-upgrade copy in place of the store's file, the current version on it"
-    static let compareTitle = "Compare the result with the baseline the current version ran on"
     static let way = UpgradeSpec.RollbackWay.preUpgrade
+    static let wayBack = "the way back"
 
     func rehearse(_ drill: DrillContext, _ state: inout DrillState, _ record: inout DrillRecord) async -> RollbackParts {
         var parts = RollbackParts()
