@@ -142,8 +142,9 @@ struct RestoreSQLiteStep: DrillStep {
         rows.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** in database") }
     }
 
-    /// The line that says integrity_check gave up, so a count of problems reads "at least".
-    static func stoppedLine(_ error: SQLiteError) -> String { "integrity_check stopped here: " + error.description }
+    /// Begins the line that says integrity_check gave up, so a count of problems reads "at least".
+    static let stoppedPrefix = "integrity_check stopped here: "
+    static func stoppedLine(_ error: SQLiteError) -> String { stoppedPrefix + error.description }
 
     /// Per child table and parent: how many rows point at a parent row that is not there.
     static func foreignKeyViolations(_ connection: SQLiteConnection) async throws -> (rows: [String], total: Int) {
@@ -170,7 +171,7 @@ struct RestoreSQLiteStep: DrillStep {
         if (error.code & 0xff) == 26 /* SQLITE_NOTADB */ {
             return RestoreFindings.sqliteNotADatabase("SQLite answers: \(error.description)")
         }
-        return RestoreFindings.sqliteIntegrity(1, atLeast: true, detail: stoppedLine(error))
+        return RestoreFindings.sqliteIntegrity(1, atLeast: true, detail: "SQLite answers: \(error.description)")
     }
 
     /// `integrity_check` found damage: the file's own, or what a foreign `-wal` did to it.
@@ -183,7 +184,7 @@ struct RestoreSQLiteStep: DrillStep {
         }
         let more = problems.count > quotedProblems
         // A check that stopped counts what it named before; the damage may run further.
-        let stopped = problems.last?.hasPrefix("integrity_check stopped here: ") == true
+        let stopped = problems.last?.hasPrefix(stoppedPrefix) == true
         let named = more ? quotedProblems + 1 : problems.count - (stopped ? 1 : 0)
         return RestoreFindings.sqliteIntegrity(max(named, 1), atLeast: more || stopped, detail: shown + (more ? "\n…" : ""))
     }
