@@ -28,8 +28,11 @@ import Testing
         }
     }
 
+    /// Enough data that cutting the archive at 60% cuts a table's rows, not only its end.
+    static let hundredThousandOrdersSQL = smallShopSQL + "INSERT INTO orders (customer_id, currency, total_cents) SELECT 1, 'EUR', g FROM generate_series(1, 100000) g;"
+
     @Test func truncatedCustomDumpIsReportedAsTruncated() async throws {
-        try await withProductionDump(sql: smallShopSQL + "INSERT INTO orders (customer_id, currency, total_cents) SELECT 1, 'EUR', g FROM generate_series(1, 100000) g;") { dump, _ in
+        try await withProductionDump(sql: Self.hundredThousandOrdersSQL) { dump, _ in
             let data = try Data(contentsOf: URL(fileURLWithPath: dump))
             try data.prefix(data.count * 6 / 10).write(to: URL(fileURLWithPath: dump))
             let record = await drill(.testScenario(dump: dump))
@@ -46,7 +49,7 @@ import Testing
     /// When a parallel worker dies without its own error, one more read of the archive in one
     /// process tells a cut-off dump from any other death; a whole dump reads clean.
     @Test func oneProcessReadingTheArchiveAgainFindsWhereItIsCut() async throws {
-        try await withProductionDump(sql: smallShopSQL + "INSERT INTO orders (customer_id, currency, total_cents) SELECT 1, 'EUR', g FROM generate_series(1, 100000) g;") { dump, scratch in
+        try await withProductionDump(sql: Self.hundredThousandOrdersSQL) { dump, scratch in
             func reread(_ path: String) async throws -> String? {
                 let inspection = try ArchiveInspector.inspectFile(path: path, declared: .auto).get()
                 let tools = LocalRestoreTools(binaries: try PostgresBinaries.locate(configured: nil), environment: [:], dumpPath: path)

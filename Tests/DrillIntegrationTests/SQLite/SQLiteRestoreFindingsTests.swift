@@ -92,16 +92,24 @@ import Testing
         #expect(record.step(.prepare)?.findings.first?.detail?.contains("bytes missing") == true)
     }
 
-    @Test func anOverwrittenPageFailsIntegrityCheckInSQLitesWords() async throws {
+    /// The production store with `damage` done to the bytes of the page in its middle (4096-byte
+    /// pages, numbered from 0 here, from 1 in SQLite's words), drilled.
+    private func drillDamagedPage(_ damage: (inout [UInt8], Range<Int>) -> Void) async throws -> (DrillRecord, page: Int) {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
         try await SQLiteShop.makeProduction(at: scratch.file("storeit.db"))
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch.file("storeit.db"))))
-        // A page in the middle of the orders table, overwritten as a torn write leaves it.
         let page = bytes.count / 4096 / 2
-        for offset in (page * 4096 + 100)..<(page * 4096 + 1200) { bytes[offset] = UInt8(truncatingIfNeeded: offset &* 31) }
+        damage(&bytes, (page * 4096)..<((page + 1) * 4096))
         try Data(bytes).write(to: URL(fileURLWithPath: scratch.file("damaged.db")))
-        let record = await drill(scratch.file("damaged.db"))
+        return (await drill(scratch.file("damaged.db")), page)
+    }
+
+    @Test func anOverwrittenPageFailsIntegrityCheckInSQLitesWords() async throws {
+        // A page in the middle of the orders table, overwritten as a torn write leaves it.
+        let (record, _) = try await drillDamagedPage { bytes, page in
+            for offset in (page.lowerBound + 100)..<(page.lowerBound + 1200) { bytes[offset] = UInt8(truncatingIfNeeded: offset &* 31) }
+        }
         expectFinding(record, "sqlite-integrity")
         let detail = record.step(.restore)?.findings.first?.detail ?? ""
         #expect(!detail.isEmpty && detail != "ok", "\(detail)")
@@ -111,14 +119,9 @@ import Testing
     /// A page wiped whole (its b-tree header too): integrity_check names the page, then stops
     /// on it with an error. What it named is kept, and the count reads "at least".
     @Test func aPageTooDamagedToReadIsNamedBeforeIntegrityCheckStops() async throws {
-        let scratch = try ScratchFolder()
-        defer { scratch.remove() }
-        try await SQLiteShop.makeProduction(at: scratch.file("storeit.db"))
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch.file("storeit.db"))))
-        let page = bytes.count / 4096 / 2
-        for offset in (page * 4096)..<((page + 1) * 4096) { bytes[offset] = 0xa5 }
-        try Data(bytes).write(to: URL(fileURLWithPath: scratch.file("damaged.db")))
-        let record = await drill(scratch.file("damaged.db"))
+        let (record, page) = try await drillDamagedPage { bytes, page in
+            for offset in page { bytes[offset] = 0xa5 }
+        }
         expectFinding(record, "sqlite-integrity")
         let finding = record.step(.restore)?.findings.first
         #expect(finding?.title.hasPrefix("PRAGMA integrity_check reported at least ") == true, "\(finding?.title ?? "")")
